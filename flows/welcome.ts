@@ -1,0 +1,29 @@
+import { defineFlow, flow } from '../src/index.js';
+
+/** Tells customers they are talking to an automated assistant and how to reach a person (DESIGN.md invariant 6). */
+export default defineFlow({
+  id: 'welcome',
+  description: 'Greets the customer, says it is an automated assistant, and explains how to reach a person.',
+  triggers: ['hi', 'hello', 'hey there', 'good morning', 'what can you do', 'who are you', 'are you a bot', 'are you a real person'],
+  machine: flow.createMachine({
+    id: 'welcome',
+    context: flow.startingContext,
+    initial: 'greeting',
+    states: {
+      greeting: {
+        entry: flow.reply(({ context }) => ({
+          text:
+            `${context.customer.name ? `Welcome back, ${context.customer.name}!` : 'Hi there!'} I'm the automated assistant for Riverside Cycles. ` +
+            'I can answer questions about our shop, orders and repairs. To reach a person at any time, type "agent".',
+          quickReplies: [
+            { label: 'Opening hours', value: 'What are your opening hours?' },
+            { label: 'Track my order', value: 'Where is my order?' },
+            { label: 'Talk to a person', value: 'agent' },
+          ],
+        })),
+        always: 'done',
+      },
+      done: { type: 'final' },
+    },
+  }),
+});

@@ -1,0 +1,138 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { ChannelAdapter } from './channel.js';
+import type { ChannelPlugin } from './channel-plugin.js';
+import type { FrontdeskConfig } from './config.js';
+import { createDelivery, type Delivery } from './delivery/delivery.js';
+import { createGateway, type Gateway } from './gateway/gateway.js';
+import { createLogger, type Logger } from './logger.js';
+import type { Channel } from './message.js';
+import { createBatchWriter } from './runtime/batch-writer.js';
+import { createConversationRuntime, type ConversationRuntime, type ServiceImplementations } from './runtime/conversation-runtime.js';
+import { createHttpServer, type HttpServer } from './server/http-server.js';
+import { createSqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+import type { FlowSet } from './flow/load-flows.js';
+import { createTriggerMatcher } from './flow/trigger-matcher.js';
+import type { IntentMatch } from './flow/types.js';
+
+export interface FrontdeskOptions {
+  config: FrontdeskConfig;
+  flows: FlowSet;
+  /** Channels to run; each is created when its `isEnabled(env)` says so, or always when listed in `forceChannels`. */
+  channels?: ChannelPlugin[];
+  forceChannels?: Channel[];
+  /** Extra adapters created by the caller (the terminal chat, tests). */
+  adapters?: ChannelAdapter[];
+  env?: NodeJS.ProcessEnv;
+  rootDirectory?: string;
+  store?: Store;
+  services?: ServiceImplementations;
+  classify?: (text: string) => IntentMatch;
+  logger?: Logger;
+  now?: () => number;
+  /** Serve HTTP (default true). The terminal chat runs without a server. */
+  serveHttp?: boolean;
+  delivery?: { baseDelayMilliseconds?: number; maxAttempts?: number };
+}
+
+export interface Frontdesk {
+  readonly gateway: Gateway;
+  readonly store: Store;
+  readonly runtime: ConversationRuntime;
+  readonly delivery: Delivery;
+  readonly server?: HttpServer;
+  readonly adapters: ReadonlyMap<Channel, ChannelAdapter>;
+  readonly logger: Logger;
+  /** Recovers unfinished work, then listens. Resolves with the URL when serving HTTP. */
+  start(): Promise<{ url?: string; recovered: { journal: number; outbox: number } }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires store, runtime, gateway, delivery, channels and server together. The CLI calls this; tests call it with a
+ * temporary store.
+ *
+ * @example
+ * const app = await createFrontdesk({ config: readConfig(), flows: await loadFlows('flows') });
+ * await app.start();
+ */
+export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontdesk> {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  const rootDirectory = options.rootDirectory ?? process.cwd();
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const now = options.now ?? Date.now;
+  const dataDirectory = resolve(rootDirectory, config.FRONTDESK_DATA_DIR);
+  const store = options.store ?? createSqliteStore({ file: join(dataDirectory, 'frontdesk.db'), durability: config.FRONTDESK_DURABILITY });
+  const writer = createBatchWriter(store, logger);
+  const adapters = new Map<Channel, ChannelAdapter>();
+  const delivery = createDelivery({ writer, adapters: () => adapters, logger, now, ...options.delivery });
+  const classify = options.classify ?? createTriggerMatcher(options.flows.flows).match;
+  const runtime = createConversationRuntime({
+    store,
+    writer,
+    flows: options.flows,
+    services: options.services ?? {},
+    delivery,
+    classify,
+    logger,
+    now,
+    idleMilliseconds: config.FRONTDESK_ACTOR_IDLE_SECONDS * 1000,
+  });
+  const gateway = createGateway({ writer, runtime, store, now, existingOnly: new Set(['web']) });
+  const server = options.serveHttp === false ? undefined : createHttpServer({ logger });
+  const secret = config.FRONTDESK_SECRET ?? loadOrCreateSecret(dataDirectory);
+
+  const context = { gateway, store, config, env, logger, secret, now };
+  for (const plugin of options.channels ?? []) {
+    if (!plugin.isEnabled(env) && !options.forceChannels?.includes(plugin.channel)) continue;
+    adapters.set(plugin.channel, await plugin.create(context));
+  }
+  for (const adapter of options.adapters ?? []) adapters.set(adapter.channel, adapter);
+  if (server) {
+    server.routes.get('/health', () => ({ status: 200, body: { status: 'ok' } }));
+    for (const adapter of adapters.values()) adapter.mount(server.routes);
+  }
+
+  return {
+    gateway,
+    store,
+    runtime,
+    delivery,
+    server,
+    adapters,
+    logger,
+    async start() {
+      // Older work first: undelivered replies, then journaled messages nobody answered (invariant 3).
+      const undelivered = await store.undeliveredOutbox();
+      delivery.enqueue(undelivered.map((entry) => ({ message: entry.message, attempts: entry.attempts })));
+      const pending = await store.pendingJournal();
+      for (const entry of pending) void runtime.enqueue(entry);
+      if (undelivered.length + pending.length > 0) logger.info({ journal: pending.length, outbox: undelivered.length }, 'recovering unfinished work from the last run');
+      const recovered = { journal: pending.length, outbox: undelivered.length };
+      if (!server) return { recovered };
+      const { url } = await server.listen(config.PORT, config.FRONTDESK_HOST);
+      return { url, recovered };
+    },
+    async stop() {
+      await server?.close();
+      await runtime.stop();
+      delivery.stop();
+      await writer.flush();
+      for (const adapter of adapters.values()) await adapter.close?.();
+      await store.close();
+    },
+  };
+}
+
+/** Keeps web tokens valid across restarts without asking the developer to invent a secret for the demo. */
+function loadOrCreateSecret(dataDirectory: string): string {
+  const file = join(dataDirectory, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDirectory, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

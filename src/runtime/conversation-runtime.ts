@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import { createActor, fromPromise, StateMachine, type Actor, type AnyActorLogic, type AnyStateMachine } from 'xstate';
+import { FrontdeskError } from '../errors.js';
+import type { Message, ReplyContent } from '../message.js';
+import type { Logger } from '../logger.js';
+import type { ConversationRecord, JournalEntry, Store } from '../store/store.js';
+import type { BatchWriter } from './batch-writer.js';
+import { attachReplySink, type FlowMachine, type ServiceName } from '../flow/flow.js';
+import type { FlowSet } from '../flow/load-flows.js';
+import type { FlowEvent, FlowInput, IntentMatch } from '../flow/types.js';
+
+/** What a service receives besides its input: which conversation asks, and a signal that fires if the turn is abandoned. */
+export interface ServiceCallContext {
+  conversationId: string;
+  customerId: string;
+  signal: AbortSignal;
+}
+
+export type ServiceImplementation = (input: any, context: ServiceCallContext) => Promise<unknown>;
+export type ServiceImplementations = Partial<Record<ServiceName, ServiceImplementation>>;
+
+export interface DeliveryQueue {
+  enqueue(messages: Array<{ message: Message; attempts: number }>): void;
+}
+
+export interface ConversationRuntimeOptions {
+  store: Store;
+  writer: BatchWriter;
+  flows: FlowSet;
+  services: ServiceImplementations;
+  delivery: DeliveryQueue;
+  classify: (text: string) => IntentMatch;
+  logger: Logger;
+  now?: () => number;
+  /** Actors idle this long leave memory; their snapshot is in the store. */
+  idleMilliseconds?: number;
+  /** At most this many actors stay in memory; the least recently used leave first. */
+  maxLiveActors?: number;
+  /** A turn whose services have not settled by then is committed as it stands. */
+  turnTimeoutMilliseconds?: number;
+}
+
+interface QueuedTurn {
+  entry: JournalEntry;
+  resolve: (replies: Message[]) => void;
+  reject: (error: unknown) => void;
+}
+
+interface ConversationWorker {
+  conversationId: string;
+  queue: QueuedTurn[];
+  isBusy: boolean;
+  actor?: Actor<AnyStateMachine>;
+  conversation?: ConversationRecord;
+  customerId?: string;
+  lastUsed: number;
+  replies: Array<{ content: ReplyContent; flow: string }>;
+  pendingServices: Set<Promise<unknown>>;
+  abort?: AbortController;
+  actorError?: unknown;
+}
+
+export interface ConversationRuntime {
+  /** Queues a journaled entry for its conversation; resolves with the replies once they are committed. */
+  enqueue(entry: JournalEntry): Promise<Message[]>;
+  /** The replies to an inbound message: waits if its turn is still running, reads the store if it is done. */
+  repliesTo(entry: JournalEntry): Promise<Message[]>;
+  /** Processes every journaled but unprocessed entry, in arrival order (after a crash or restart). */
+  recover(): Promise<number>;
+  /** The id of the flow a conversation is in, or 'router' when it is listening (for tests and dashboards). */
+  activeFlow(conversationId: string): Promise<string>;
+  liveActorCount(): number;
+  evictIdle(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * One XState actor per conversation. Turns of one conversation run one at a time in arrival order; conversations
+ * run in parallel. A turn's snapshot and replies are committed together before any reply is delivered.
+ */
+export function createConversationRuntime(options: ConversationRuntimeOptions): ConversationRuntime {
+  const { store, writer, flows, delivery, logger } = options;
+  const now = options.now ?? Date.now;
+  const idleMilliseconds = options.idleMilliseconds ?? 10 * 60_000;
+  const maxLiveActors = options.maxLiveActors ?? 10_000;
+  const turnTimeoutMilliseconds = options.turnTimeoutMilliseconds ?? 30_000;
+  const workers = new Map<string, ConversationWorker>();
+  const inFlight = new Map<string, Promise<Message[]>>();
+  const workerBySystem = new WeakMap<object, ConversationWorker>();
+  let isStopped = false;
+
+  // Services become promise actors that register with their conversation's worker, so a turn knows when every
+  // service it started has settled.
+  const serviceActors: Record<string, AnyActorLogic> = {};
+  for (const [name, implementation] of Object.entries(options.services)) {
+    if (!implementation) continue;
+    serviceActors[name] = fromPromise(async ({ input, system }) => {
+      const worker = workerBySystem.get(system);
+      if (!worker) throw new FrontdeskError('internal', `Service "${name}" ran outside a conversation.`);
+      const call = implementation(input, { conversationId: worker.conversationId, customerId: worker.customerId ?? '', signal: worker.abort?.signal ?? new AbortController().signal });
+      worker.pendingServices.add(call);
+      try {
+        return await call;
+      } finally {
+        worker.pendingServices.delete(call);
+      }
+    });
+  }
+  const provideServices = (machine: FlowMachine) => machine.provide({ actors: serviceActors as never });
+  const flowActors: Record<string, AnyActorLogic> = {};
+  for (const definition of flows.flows) flowActors[definition.id] = provideServices(definition.machine);
+  const rootMachine = flows.router.machine.provide({ actors: { ...serviceActors, ...flowActors } as never }) as unknown as AnyStateMachine;
+
+  function workerFor(conversationId: string): ConversationWorker {
+    let worker = workers.get(conversationId);
+    if (!worker) {
+      worker = { conversationId, queue: [], isBusy: false, lastUsed: now(), replies: [], pendingServices: new Set() };
+      workers.set(conversationId, worker);
+      if (workers.size > maxLiveActors) evictLeastRecentlyUsed();
+    }
+    return worker;
+  }
+
+  function createConversationActor(worker: ConversationWorker, input: FlowInput, snapshot?: unknown): Actor<AnyStateMachine> {
+    const actor = createActor(rootMachine, snapshot === undefined ? { input } : { input, snapshot: snapshot as never });
+    workerBySystem.set(actor.system, worker);
+    // Each reply is traced to the flow that was active when it was said (invariant 5).
+    attachReplySink(actor, (content) => worker.replies.push({ content, flow: currentFlow(actor) }));
+    // Without an error listener XState rethrows machine errors asynchronously, which would crash the process.
+    actor.subscribe({ error: (error) => (worker.actorError = error) });
+    actor.start();
+    return actor;
+  }
+
+  const currentFlow = (actor: Actor<AnyStateMachine>): string => (actor.getSnapshot().context as { activeFlow?: string }).activeFlow ?? 'router';
+
+  async function loadActor(worker: ConversationWorker): Promise<Actor<AnyStateMachine>> {
+    if (worker.actor) return worker.actor;
+    const conversation = worker.conversation ?? (await store.getConversation(worker.conversationId));
+    if (!conversation) throw new FrontdeskError('not_found', `Conversation ${worker.conversationId} is not in the store.`);
+    worker.conversation = conversation;
+    worker.customerId = conversation.customerId;
+    const [customer, record] = await Promise.all([store.getCustomer(conversation.customerId), store.loadSnapshot(conversation.id)]);
+    const input: FlowInput = {
+      conversationId: conversation.id,
+      channel: conversation.channel,
+      customer: { id: conversation.customerId, name: customer?.displayName, isReturning: record !== undefined },
+    };
+    let actor: Actor<AnyStateMachine> | undefined;
+    if (record) {
+      const isCompatible = record.flowVersion === flows.version || isSnapshotCompatible(rootMachine, record.snapshot);
+      if (isCompatible) {
+        actor = createConversationActor(worker, input, record.snapshot);
+        if (actor.getSnapshot().status === 'error' || worker.actorError) {
+          actor.stop();
+          actor = undefined;
+          worker.actorError = undefined;
+        }
+      }
+      if (!actor) {
+        // A snapshot from a flow that changed shape: restart at the router's first state rather than crash (invariant 4).
+        logger.warn({ conversationId: conversation.id, storedVersion: record.flowVersion, currentVersion: flows.version }, 'snapshot from an older flow version could not be restored; conversation restarted at a safe state');
+      }
+    }
+    actor ??= createConversationActor(worker, input);
+    worker.actor = actor;
+    return actor;
+  }
+
+  function toEvent(entry: JournalEntry): FlowEvent {
+    if (entry.payload.kind === 'message') {
+      const message = entry.payload.message;
+      return { type: 'message.received', message, intent: message.role === 'customer' ? options.classify(message.text) : { flowId: null, confidence: 0, candidates: [] } };
+    }
+    return entry.payload.event as FlowEvent;
+  }
+
+  async function settle(worker: ConversationWorker): Promise<void> {
+    if (worker.pendingServices.size === 0) return;
+    const deadline = now() + turnTimeoutMilliseconds;
+    while (worker.pendingServices.size > 0) {
+      const remaining = deadline - now();
+      if (remaining <= 0) {
+        worker.abort?.abort(new FrontdeskError('internal', 'turn timed out'));
+        logger.error({ conversationId: worker.conversationId }, 'a turn timed out waiting for services; committing it as it stands');
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...worker.pendingServices]), new Promise((resolve) => (timer = setTimeout(resolve, remaining)))]);
+      clearTimeout(timer);
+      // Let XState process the done events the settled promises queued before looking again.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async function runTurn(worker: ConversationWorker, entry: JournalEntry): Promise<Message[]> {
+    let actor = await loadActor(worker);
+    worker.replies = [];
+    worker.actorError = undefined;
+    worker.abort = new AbortController();
+    const event = toEvent(entry);
+    actor.send(event as never);
+    await settle(worker);
+    const confidence = event.type === 'message.received' ? event.intent.confidence : undefined;
+    if (worker.actorError || actor.getSnapshot().status !== 'active') {
+      // A flow threw or finished the root machine: apologise, and start this conversation afresh next time.
+      logger.error({ conversationId: worker.conversationId, err: worker.actorError, status: actor.getSnapshot().status }, 'conversation machine stopped; restarting it at a safe state');
+      actor.stop();
+      worker.actor = undefined;
+      worker.replies.push({ content: { text: "Sorry, something went wrong on my side. Could you say that again? Type \"agent\" to reach a person." }, flow: 'router' });
+      actor = await loadActorFresh(worker);
+    }
+    const createdAt = new Date(now()).toISOString();
+    const conversation = worker.conversation!;
+    const replies: Message[] = worker.replies.map(({ content, flow }) => ({
+      id: `m_${randomUUID()}`,
+      conversationId: conversation.id,
+      channel: conversation.channel,
+      role: 'bot',
+      text: content.text,
+      ...(content.quickReplies && { quickReplies: content.quickReplies }),
+      ...(content.cards && { cards: content.cards }),
+      ...(content.citations && { citations: content.citations }),
+      trace: { flow, confidence: content.confidence ?? confidence },
+      createdAt,
+    }));
+    worker.replies = [];
+    await writer.commitTurn({
+      journalSeq: entry.seq,
+      conversationId: conversation.id,
+      flowVersion: flows.version,
+      snapshot: actor.getPersistedSnapshot(),
+      replies,
+      replyTo: entry.id,
+    });
+    return replies;
+  }
+
+  async function loadActorFresh(worker: ConversationWorker): Promise<Actor<AnyStateMachine>> {
+    const conversation = worker.conversation!;
+    const customer = await store.getCustomer(conversation.customerId);
+    const actor = createConversationActor(worker, { conversationId: conversation.id, channel: conversation.channel, customer: { id: conversation.customerId, name: customer?.displayName, isReturning: true } });
+    worker.actor = actor;
+    return actor;
+  }
+
+  async function drain(worker: ConversationWorker): Promise<void> {
+    if (worker.isBusy) return;
+    worker.isBusy = true;
+    try {
+      while (worker.queue.length > 0 && !isStopped) {
+        const turn = worker.queue.shift()!;
+        worker.lastUsed = now();
+        try {
+          const replies = await runTurn(worker, turn.entry);
+          turn.resolve(replies);
+          if (replies.length > 0) delivery.enqueue(replies.map((message) => ({ message, attempts: 0 })));
+        } catch (error) {
+          // The commit failed: the in-memory actor is ahead of the store, so drop it and let the journal entry, still
+          // pending, run again from the last committed snapshot (at the next recovery).
+          worker.actor?.stop();
+          worker.actor = undefined;
+          logger.error({ err: error, conversationId: worker.conversationId, journalSeq: turn.entry.seq }, 'a turn failed to commit; it stays in the journal');
+          turn.reject(error);
+        } finally {
+          inFlight.delete(turn.entry.id);
+        }
+      }
+    } finally {
+      worker.isBusy = false;
+      worker.lastUsed = now();
+    }
+  }
+
+  function evictLeastRecentlyUsed() {
+    let oldest: ConversationWorker | undefined;
+    for (const worker of workers.values()) if (!worker.isBusy && worker.queue.length === 0 && (!oldest || worker.lastUsed < oldest.lastUsed)) oldest = worker;
+    if (oldest) evict(oldest);
+  }
+
+  function evict(worker: ConversationWorker) {
+    worker.actor?.stop();
+    workers.delete(worker.conversationId);
+  }
+
+  const sweepTimer = setInterval(() => runtime.evictIdle(), Math.max(1000, Math.min(idleMilliseconds, 60_000)));
+  sweepTimer.unref();
+
+  const runtime: ConversationRuntime = {
+    enqueue(entry) {
+      const existing = inFlight.get(entry.id);
+      if (existing) return existing;
+      const worker = workerFor(entry.conversationId);
+      const promise = new Promise<Message[]>((resolve, reject) => worker.queue.push({ entry, resolve, reject }));
+      // Callers that only need the journal (webhooks) never await the replies; the runtime logs failures itself.
+      promise.catch(() => undefined);
+      inFlight.set(entry.id, promise);
+      void drain(worker);
+      return promise;
+    },
+    async repliesTo(entry) {
+      const running = inFlight.get(entry.id);
+      if (running) return running;
+      if (entry.status === 'processed') return store.repliesTo(entry.id);
+      const fresh = await store.findJournal(entry.channel, entry.externalId);
+      if (fresh?.status === 'processed') return store.repliesTo(entry.id);
+      return runtime.enqueue(entry);
+    },
+    async recover() {
+      const pending = await store.pendingJournal();
+      for (const entry of pending) void runtime.enqueue(entry);
+      await Promise.allSettled(pending.map((entry) => inFlight.get(entry.id)));
+      return pending.length;
+    },
+    async activeFlow(conversationId) {
+      const worker = workerFor(conversationId);
+      const actor = await loadActor(worker);
+      return currentFlow(actor);
+    },
+    liveActorCount: () => [...workers.values()].filter((worker) => worker.actor).length,
+    evictIdle() {
+      const cutoff = now() - idleMilliseconds;
+      let count = 0;
+      for (const worker of [...workers.values()]) {
+        if (!worker.isBusy && worker.queue.length === 0 && worker.lastUsed <= cutoff) {
+          evict(worker);
+          count++;
+        }
+      }
+      return count;
+    },
+    async stop() {
+      isStopped = true;
+      clearInterval(sweepTimer);
+      await Promise.allSettled([...inFlight.values()]);
+      for (const worker of workers.values()) worker.actor?.stop();
+      workers.clear();
+    },
+  };
+  return runtime;
+}
+
+/**
+ * Whether a snapshot taken under another flow version still fits the current machines: every active state exists,
+ * and every child actor's flow is still registered (recursively). If so, it is restored as is (a compatible
+ * migration); if not, the conversation restarts at a safe state.
+ */
+export function isSnapshotCompatible(machine: AnyStateMachine, snapshot: unknown): boolean {
+  if (!snapshot || typeof snapshot !== 'object') return false;
+  const { value, children, status } = snapshot as { value?: unknown; children?: Record<string, { src?: unknown; snapshot?: unknown }>; status?: string };
+  if (status !== 'active') return false;
+  const hasStates = (node: AnyStateMachine['root'], stateValue: unknown): boolean => {
+    if (typeof stateValue === 'string') return stateValue in node.states;
+    if (!stateValue || typeof stateValue !== 'object') return false;
+    return Object.entries(stateValue).every(([key, childValue]) => {
+      const child = node.states[key];
+      return child !== undefined && (childValue === undefined || (typeof childValue === 'object' && Object.keys(childValue as object).length === 0) || hasStates(child as AnyStateMachine['root'], childValue));
+    });
+  };
+  if (!hasStates(machine.root, value)) return false;
+  for (const child of Object.values(children ?? {})) {
+    if (typeof child.src !== 'string') return false;
+    const logic = (machine.implementations.actors as Record<string, unknown>)[child.src];
+    if (!logic) return false;
+    if (logic instanceof StateMachine && !isSnapshotCompatible(logic as AnyStateMachine, child.snapshot)) return false;
+  }
+  return true;
+}
