@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { createSqliteStore, type Message, type Store } from '../../../src/index.js';
+import type { JournalRequest } from '../../../src/store/store.js';
+
+let directory: string;
+let store: Store;
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'frontdesk-store-'));
+  store = createSqliteStore({ file: join(directory, 'test.db') });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+const inbound = (externalId: string, text = 'hi'): JournalRequest => ({
+  id: `m_${externalId}`,
+  channel: 'sms',
+  externalId,
+  conversationKey: '+15550100001',
+  customerKey: '+15550100001',
+  receivedAt: '2026-11-23T10:00:00.000Z',
+  payload: (conversationId) => ({ kind: 'message', message: { id: `m_${externalId}`, conversationId, channel: 'sms', role: 'customer', text, createdAt: '2026-11-23T10:00:00.000Z' } }),
+});
+
+const reply = (id: string, conversationId: string, text: string): Message => ({ id, conversationId, channel: 'sms', role: 'bot', text, createdAt: '2026-11-23T10:00:01.000Z' });
+
+test('migrations are numbered, applied once, and recorded', async () => {
+  await store.close();
+  store = createSqliteStore({ file: join(directory, 'test.db') });
+  const db = new Database(join(directory, 'test.db'), { readonly: true });
+  expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+  expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  db.close();
+});
+
+test('the journal is unique on (channel, external id): a platform retry is a duplicate, not a second entry', async () => {
+  const [first] = await store.writeBatch({ journal: [inbound('SM1')], turns: [], deliveries: [] });
+  const [again] = await store.writeBatch({ journal: [inbound('SM1', 'changed')], turns: [], deliveries: [] });
+  expect(first!.isDuplicate).toBe(false);
+  expect(again!.isDuplicate).toBe(true);
+  expect(again!.entry!.seq).toBe(first!.entry!.seq);
+  expect(await store.pendingJournal()).toHaveLength(1);
+  expect((await store.transcript(first!.conversation!.id)).map((message) => message.text)).toEqual(['hi']);
+});
+
+test('one customer on one channel keeps one conversation; messages resolve to it', async () => {
+  const results = await store.writeBatch({ journal: [inbound('SM1'), inbound('SM2')], turns: [], deliveries: [] });
+  expect(results[0]!.conversation!.id).toBe(results[1]!.conversation!.id);
+  const customer = await store.getCustomer(results[0]!.conversation!.customerId);
+  expect(customer?.id).toMatch(/^cu_/);
+});
+
+test('a turn commits snapshot, outbox and transcript together and marks the journal entry processed', async () => {
+  const [received] = await store.writeBatch({ journal: [inbound('SM1')], turns: [], deliveries: [] });
+  const conversationId = received!.conversation!.id;
+  await store.writeBatch({
+    journal: [],
+    turns: [{ journalSeq: received!.entry!.seq, conversationId, flowVersion: 'v1', snapshot: { value: 'listening' }, replies: [reply('m_r1', conversationId, 'hello back')], replyTo: 'm_SM1' }],
+    deliveries: [],
+  });
+  expect(await store.pendingJournal()).toEqual([]);
+  expect(await store.loadSnapshot(conversationId)).toMatchObject({ flowVersion: 'v1', snapshot: { value: 'listening' } });
+  expect((await store.undeliveredOutbox()).map((entry) => entry.id)).toEqual(['m_r1']);
+  expect((await store.repliesTo('m_SM1')).map((message) => message.text)).toEqual(['hello back']);
+  await store.writeBatch({ journal: [], turns: [], deliveries: [{ outboxId: 'm_r1', status: 'delivered', attempts: 1, nextAttemptAt: 0 }] });
+  expect(await store.undeliveredOutbox()).toEqual([]);
+});
+
+test('a failing batch commits nothing of itself', async () => {
+  const [received] = await store.writeBatch({ journal: [inbound('SM1')], turns: [], deliveries: [] });
+  const conversationId = received!.conversation!.id;
+  const duplicateReplyId = reply('m_same', conversationId, 'x');
+  await expect(
+    store.writeBatch({
+      journal: [inbound('SM2')],
+      turns: [{ journalSeq: received!.entry!.seq, conversationId, flowVersion: 'v1', snapshot: {}, replies: [duplicateReplyId, duplicateReplyId] }],
+      deliveries: [],
+    }),
+  ).rejects.toMatchObject({ code: 'store_failed' });
+  expect((await store.pendingJournal()).map((entry) => entry.externalId)).toEqual(['SM1']);
+  expect(await store.loadSnapshot(conversationId)).toBeUndefined();
+});
+
+test('a message for an unknown conversation is refused when the channel opens conversations explicitly', async () => {
+  const [result] = await store.writeBatch({ journal: [{ ...inbound('W1'), channel: 'web', conversationKey: 'c_unknown', createIfMissing: false }], turns: [], deliveries: [] });
+  expect(result!.conversation).toBeUndefined();
+  expect(await store.pendingJournal()).toEqual([]);
+});
