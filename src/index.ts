@@ -2,6 +2,7 @@
  * Frontdesk's public API: the only module flows and adapters import.
  */
 export { Message, InboundMessage, Channel, Role, QuickReply, ProductCard, Attachment, Citation, type ReplyContent } from './message.js';
+export { createId } from './ids.js';
 export { FrontdeskError, isFrontdeskError, type ErrorCode } from './errors.js';
 export type { ChannelAdapter, RouteRegistrar, RouteHandler, HttpRequest, HttpResponse, SendReceipt } from './channel.js';
 export { defineChannel, discoverChannels, type ChannelPlugin, type ChannelContext } from './channel-plugin.js';

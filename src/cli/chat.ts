@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { randomUUID } from 'node:crypto';
+import { createId } from '../ids.js';
 import { createFrontdesk } from '../app.js';
 import type { ChannelAdapter } from '../channel.js';
 import { createLogger } from '../logger.js';
@@ -21,7 +22,7 @@ export async function runTerminalChat({ rootDirectory, config, flows }: Boot): P
   const terminal: ChannelAdapter = { channel: 'web', mount: () => undefined, send: async () => ({}) };
   const app = await createFrontdesk({ config, flows, rootDirectory, adapters: [terminal], serveHttp: false, logger: createLogger({ level: 'warn' }) });
   await app.start();
-  const conversationId = `c_${randomUUID()}`;
+  const conversationId = createId('c');
   const opened = await app.gateway.openConversation({ conversationId, channel: 'web', conversationKey: conversationId, customerKey: `terminal:${process.env.USER ?? 'you'}` });
   (await opened.replies).forEach(printMessage);
   let lastQuickReplies = (await opened.replies).at(-1)?.quickReplies ?? [];

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createId } from '../ids.js';
 import { FrontdeskError } from '../errors.js';
 import type { InboundMessage, Message } from '../message.js';
 import type { ConversationRuntime } from '../runtime/conversation-runtime.js';
@@ -41,7 +41,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const gateway: Gateway = {
     async receive(inbound) {
-      const id = `m_${randomUUID()}`;
+      const id = createId('m');
       const receivedAt = inbound.receivedAt ?? new Date(now()).toISOString();
       let built: Message | undefined;
       const result = await writer.journal({
@@ -85,7 +85,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
     async dispatch(conversation, event, externalId) {
       const result = await writer.journal({
-        id: `e_${randomUUID()}`,
+        id: createId('e'),
         channel: conversation.channel,
         externalId,
         conversationKey: conversation.conversationKey,

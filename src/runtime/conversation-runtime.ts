@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createId } from '../ids.js';
 import { createActor, fromPromise, StateMachine, type Actor, type AnyActorLogic, type AnyStateMachine } from 'xstate';
 import { FrontdeskError } from '../errors.js';
 import type { Message, ReplyContent } from '../message.js';
@@ -213,7 +213,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     const createdAt = new Date(now()).toISOString();
     const conversation = worker.conversation!;
     const replies: Message[] = worker.replies.map(({ content, flow }) => ({
-      id: `m_${randomUUID()}`,
+      id: createId('m'),
       conversationId: conversation.id,
       channel: conversation.channel,
       role: 'bot',

@@ -27,53 +27,36 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
         UNIQUE (channel, conversation_key)
       );
       CREATE INDEX conversations_customer ON conversations(customer_id);
-      -- Every inbound item, written before the platform gets its 2xx; unique per platform id so a retry is a no-op.
-      CREATE TABLE journal (
+      -- One table for everything said or done in a conversation, in arrival order. Inbound rows are the journal
+      -- (written before the platform gets its 2xx; unique per platform id, so a retry is a no-op), outbound rows are
+      -- the outbox, and both together are the transcript. One table instead of three means each message touches
+      -- a third of the index pages, which is most of a commit's cost.
+      CREATE TABLE items (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
         conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
         channel TEXT NOT NULL,
-        external_id TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending',
-        received_at TEXT NOT NULL,
-        processed_at TEXT,
-        UNIQUE (channel, external_id)
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        kind TEXT NOT NULL CHECK (kind IN ('message', 'event')),
+        external_id TEXT,
+        reply_to TEXT,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        settled_at TEXT
       );
-      CREATE INDEX journal_pending ON journal(seq) WHERE status = 'pending';
+      CREATE UNIQUE INDEX items_inbound_external ON items(channel, external_id) WHERE direction = 'in';
+      CREATE INDEX items_conversation ON items(conversation_id, seq);
+      CREATE INDEX items_pending ON items(direction, seq) WHERE status = 'pending';
       CREATE TABLE snapshots (
         conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
         flow_version TEXT NOT NULL,
         snapshot TEXT NOT NULL,
         updated_at TEXT NOT NULL
       );
-      CREATE TABLE outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        channel TEXT NOT NULL,
-        reply_to TEXT,
-        message TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending',
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_at INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT,
-        external_id TEXT,
-        created_at TEXT NOT NULL,
-        delivered_at TEXT
-      );
-      CREATE INDEX outbox_undelivered ON outbox(seq) WHERE status = 'pending';
-      CREATE INDEX outbox_reply_to ON outbox(reply_to);
-      -- The transcript: what was said in a conversation, by anyone, in order.
-      CREATE TABLE messages (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        role TEXT NOT NULL,
-        message TEXT NOT NULL,
-        created_at TEXT NOT NULL
-      );
-      CREATE INDEX messages_conversation ON messages(conversation_id, seq);
     `,
   },
 ];

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createId } from '../ids.js';
 import { FrontdeskError } from '../errors.js';
 import type { Channel, Message } from '../message.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
@@ -27,15 +27,21 @@ export interface SqliteStoreOptions {
   durability?: 'normal' | 'full';
 }
 
-interface JournalRow {
+interface ItemRow {
   seq: number;
   id: string;
   conversation_id: string;
   channel: Channel;
-  external_id: string;
-  payload: string;
-  status: 'pending' | 'processed';
-  received_at: string;
+  direction: 'in' | 'out';
+  kind: 'message' | 'event';
+  external_id: string | null;
+  reply_to: string | null;
+  body: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: string;
 }
 
 interface ConversationRow {
@@ -47,28 +53,15 @@ interface ConversationRow {
   updated_at: string;
 }
 
-interface OutboxRow {
-  seq: number;
-  id: string;
-  conversation_id: string;
-  channel: Channel;
-  reply_to: string | null;
-  message: string;
-  status: OutboxEntry['status'];
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-}
-
-const toJournalEntry = (row: JournalRow): JournalEntry => ({
+const toJournalEntry = (row: ItemRow): JournalEntry => ({
   seq: row.seq,
   id: row.id,
   conversationId: row.conversation_id,
   channel: row.channel,
-  externalId: row.external_id,
-  payload: JSON.parse(row.payload),
-  status: row.status,
-  receivedAt: row.received_at,
+  externalId: row.external_id ?? '',
+  payload: row.kind === 'message' ? { kind: 'message', message: JSON.parse(row.body) } : { kind: 'event', event: JSON.parse(row.body) },
+  status: row.status === 'pending' ? 'pending' : 'processed',
+  receivedAt: row.created_at,
 });
 
 const toConversation = (row: ConversationRow): ConversationRecord => ({
@@ -80,14 +73,14 @@ const toConversation = (row: ConversationRow): ConversationRecord => ({
   updatedAt: row.updated_at,
 });
 
-const toOutboxEntry = (row: OutboxRow): OutboxEntry => ({
+const toOutboxEntry = (row: ItemRow): OutboxEntry => ({
   seq: row.seq,
   id: row.id,
   conversationId: row.conversation_id,
   channel: row.channel,
   replyTo: row.reply_to ?? undefined,
-  message: JSON.parse(row.message),
-  status: row.status,
+  message: JSON.parse(row.body),
+  status: row.status as OutboxEntry['status'],
   attempts: row.attempts,
   nextAttemptAt: row.next_attempt_at,
   lastError: row.last_error ?? undefined,
@@ -121,20 +114,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     insertCustomer: db.prepare('INSERT INTO customers (id, display_name, created_at) VALUES (?, ?, ?)'),
     insertIdentity: db.prepare('INSERT INTO customer_identities (channel, customer_key, customer_id) VALUES (?, ?, ?)'),
     insertConversation: db.prepare('INSERT INTO conversations (id, customer_id, channel, conversation_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
-    touchConversation: db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?'),
     getCustomer: db.prepare<[string], { id: string; display_name: string | null; created_at: string }>('SELECT * FROM customers WHERE id = ?'),
-    insertJournal: db.prepare('INSERT INTO journal (id, conversation_id, channel, external_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, external_id) DO NOTHING'),
-    findJournal: db.prepare<[Channel, string], JournalRow>('SELECT * FROM journal WHERE channel = ? AND external_id = ?'),
-    pendingJournal: db.prepare<[], JournalRow>("SELECT * FROM journal WHERE status = 'pending' ORDER BY seq"),
-    markProcessed: db.prepare("UPDATE journal SET status = 'processed', processed_at = ? WHERE seq = ?"),
-    insertTranscript: db.prepare('INSERT INTO messages (id, conversation_id, role, message, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
+    insertInbound: db.prepare("INSERT INTO items (id, conversation_id, channel, direction, kind, external_id, body, status, created_at) VALUES (?, ?, ?, 'in', ?, ?, ?, 'pending', ?) ON CONFLICT (channel, external_id) WHERE direction = 'in' DO NOTHING"),
+    findInbound: db.prepare<[Channel, string], ItemRow>("SELECT * FROM items WHERE channel = ? AND external_id = ? AND direction = 'in'"),
+    pendingInbound: db.prepare<[], ItemRow>("SELECT * FROM items WHERE direction = 'in' AND status = 'pending' ORDER BY seq"),
+    markProcessed: db.prepare("UPDATE items SET status = 'processed', settled_at = ? WHERE seq = ?"),
+    insertOutbound: db.prepare("INSERT INTO items (id, conversation_id, channel, direction, kind, reply_to, body, status, created_at) VALUES (?, ?, ?, 'out', 'message', ?, ?, 'pending', ?)"),
+    updateOutbound: db.prepare("UPDATE items SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, external_id = COALESCE(?, external_id), settled_at = CASE WHEN ? = 'pending' THEN settled_at ELSE ? END WHERE id = ? AND direction = 'out'"),
+    pendingOutbound: db.prepare<[], ItemRow>("SELECT * FROM items WHERE direction = 'out' AND status = 'pending' ORDER BY seq"),
+    // Replies come after the message they answer, in the same conversation: walk that index rather than keep another.
+    repliesTo: db.prepare<[string], { body: string }>("SELECT reply.body FROM items AS inbound JOIN items AS reply ON reply.conversation_id = inbound.conversation_id AND reply.seq > inbound.seq WHERE inbound.id = ? AND reply.direction = 'out' AND reply.reply_to = inbound.id ORDER BY reply.seq"),
+    transcript: db.prepare<[string, number], { body: string }>("SELECT body FROM (SELECT seq, body FROM items WHERE conversation_id = ? AND kind = 'message' ORDER BY seq DESC LIMIT ?) ORDER BY seq"),
     upsertSnapshot: db.prepare('INSERT INTO snapshots (conversation_id, flow_version, snapshot, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET flow_version = excluded.flow_version, snapshot = excluded.snapshot, updated_at = excluded.updated_at'),
     loadSnapshot: db.prepare<[string], { conversation_id: string; flow_version: string; snapshot: string; updated_at: string }>('SELECT * FROM snapshots WHERE conversation_id = ?'),
-    insertOutbox: db.prepare('INSERT INTO outbox (id, conversation_id, channel, reply_to, message, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
-    updateOutbox: db.prepare('UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, external_id = COALESCE(?, external_id), delivered_at = CASE WHEN ? = \'delivered\' THEN ? ELSE delivered_at END WHERE id = ?'),
-    undeliveredOutbox: db.prepare<[], OutboxRow>("SELECT * FROM outbox WHERE status = 'pending' ORDER BY seq"),
-    repliesTo: db.prepare<[string], { message: string }>('SELECT message FROM outbox WHERE reply_to = ? ORDER BY seq'),
-    transcript: db.prepare<[string, number], { message: string }>('SELECT message FROM (SELECT seq, message FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq'),
   };
 
   /** Finds the conversation for (channel, key), creating it and its customer on first contact. */
@@ -143,12 +135,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     if (existing) return { conversation: toConversation(existing), isNew: false };
     let customerId = statements.findIdentity.get(request.channel, request.customerKey)?.customer_id;
     if (!customerId) {
-      customerId = `cu_${randomUUID()}`;
+      customerId = createId('cu');
       statements.insertCustomer.run(customerId, request.customerName ?? null, now);
       statements.insertIdentity.run(request.channel, request.customerKey, customerId);
     }
     const conversation: ConversationRecord = {
-      id: request.conversationId ?? `c_${randomUUID()}`,
+      id: request.conversationId ?? createId('c'),
       customerId,
       channel: request.channel,
       conversationKey: request.conversationKey,
@@ -158,9 +150,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     statements.insertConversation.run(conversation.id, customerId, conversation.channel, conversation.conversationKey, now, now);
     return { conversation, isNew: true };
   }
-
-  const insertTranscript = (message: Message) =>
-    statements.insertTranscript.run(message.id, message.conversationId, message.role, JSON.stringify(message), message.createdAt);
 
   const runBatch = db.transaction((batch: WriteBatch): JournalResult[] => {
     const now = new Date().toISOString();
@@ -172,13 +161,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }
       const { conversation } = resolveConversation(request, now);
       const payload = request.payload(conversation.id);
-      const inserted = statements.insertJournal.run(request.id, conversation.id, request.channel, request.externalId, JSON.stringify(payload), request.receivedAt);
+      const body = JSON.stringify(payload.kind === 'message' ? payload.message : payload.event);
+      const inserted = statements.insertInbound.run(request.id, conversation.id, request.channel, payload.kind, request.externalId, body, request.receivedAt);
       if (inserted.changes === 0) {
-        results.push({ entry: toJournalEntry(statements.findJournal.get(request.channel, request.externalId)!), isDuplicate: true, conversation });
+        results.push({ entry: toJournalEntry(statements.findInbound.get(request.channel, request.externalId)!), isDuplicate: true, conversation });
         continue;
       }
-      if (payload.kind === 'message') insertTranscript(payload.message);
-      statements.touchConversation.run(now, conversation.id);
       results.push({
         entry: { seq: Number(inserted.lastInsertRowid), id: request.id, conversationId: conversation.id, channel: request.channel, externalId: request.externalId, payload, status: 'pending', receivedAt: request.receivedAt },
         isDuplicate: false,
@@ -188,13 +176,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     for (const turn of batch.turns) {
       statements.markProcessed.run(now, turn.journalSeq);
       statements.upsertSnapshot.run(turn.conversationId, turn.flowVersion, JSON.stringify(turn.snapshot), now);
-      for (const reply of turn.replies) {
-        statements.insertOutbox.run(reply.id, turn.conversationId, reply.channel, turn.replyTo ?? null, JSON.stringify(reply), reply.createdAt);
-        insertTranscript(reply);
-      }
+      for (const reply of turn.replies) statements.insertOutbound.run(reply.id, turn.conversationId, reply.channel, turn.replyTo ?? null, JSON.stringify(reply), reply.createdAt);
     }
     for (const update of batch.deliveries) {
-      statements.updateOutbox.run(update.status, update.attempts, update.nextAttemptAt, update.error ?? null, update.externalId ?? null, update.status, now, update.outboxId);
+      statements.updateOutbound.run(update.status, update.attempts, update.nextAttemptAt, update.error ?? null, update.externalId ?? null, update.status, now, update.outboxId);
     }
     return results;
   });
@@ -224,14 +209,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return row && { conversationId: row.conversation_id, flowVersion: row.flow_version, snapshot: JSON.parse(row.snapshot), updatedAt: row.updated_at };
     }),
     findJournal: (channel, externalId) => wrap('read the journal', () => {
-      const row = statements.findJournal.get(channel, externalId);
+      const row = statements.findInbound.get(channel, externalId);
       return row && toJournalEntry(row);
     }),
-    pendingJournal: () => wrap('read the journal', () => statements.pendingJournal.all().map(toJournalEntry)),
-    undeliveredOutbox: () => wrap('read the outbox', () => statements.undeliveredOutbox.all().map(toOutboxEntry)),
-    repliesTo: (messageId) => wrap('read replies', () => statements.repliesTo.all(messageId).map((row) => JSON.parse(row.message) as Message)),
+    pendingJournal: () => wrap('read the journal', () => statements.pendingInbound.all().map(toJournalEntry)),
+    undeliveredOutbox: () => wrap('read the outbox', () => statements.pendingOutbound.all().map(toOutboxEntry)),
+    repliesTo: (messageId) => wrap('read replies', () => statements.repliesTo.all(messageId).map((row) => JSON.parse(row.body) as Message)),
     transcript: (conversationId, transcriptOptions) => wrap('read a transcript', () =>
-      statements.transcript.all(conversationId, transcriptOptions?.limit ?? 1000).map((row) => JSON.parse(row.message) as Message)),
+      statements.transcript.all(conversationId, transcriptOptions?.limit ?? 1000).map((row) => JSON.parse(row.body) as Message)),
     close: async () => {
       if (db.open) db.close();
     },

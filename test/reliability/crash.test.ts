@@ -92,15 +92,15 @@ test('SIGKILL at random moments while messages stream in loses nothing and answe
   const db = new Database(join(dataDirectory, 'frontdesk.db'), { readonly: true });
   try {
     for (const conversation of conversations) {
-      const transcript = db.prepare<[string], { text: string }>("SELECT json_extract(message, '$.text') AS text FROM messages WHERE conversation_id = ? ORDER BY seq").all(conversation.conversationId).map((row) => row.text);
+      const transcript = db.prepare<[string], { text: string }>("SELECT json_extract(body, '$.text') AS text FROM items WHERE conversation_id = ? AND kind = 'message' ORDER BY seq").all(conversation.conversationId).map((row) => row.text);
       const expected = Array.from({ length: messagesPerConversation }, (_, index) => [`m${index + 1}`, `#${index + 1} m${index + 1}`]).flat();
       expect(transcript).toEqual(expected);
     }
-    expect(db.prepare("SELECT count(*) AS count FROM journal WHERE status != 'processed'").get()).toEqual({ count: 0 });
-    expect(db.prepare("SELECT count(*) AS count FROM journal WHERE json_extract(payload, '$.kind') = 'message'").get()).toEqual({ count: conversations.length * messagesPerConversation });
+    expect(db.prepare("SELECT count(*) AS count FROM items WHERE direction = 'in' AND status != 'processed'").get()).toEqual({ count: 0 });
+    expect(db.prepare("SELECT count(*) AS count FROM items WHERE direction = 'in' AND kind = 'message'").get()).toEqual({ count: conversations.length * messagesPerConversation });
     // Exactly one reply per message, and every reply delivered.
-    expect(db.prepare('SELECT count(*) AS count FROM (SELECT reply_to, count(*) AS replies FROM outbox GROUP BY reply_to HAVING replies != 1)').get()).toEqual({ count: 0 });
-    expect(db.prepare("SELECT status, count(*) AS count FROM outbox GROUP BY status").all()).toEqual([{ status: 'delivered', count: conversations.length * messagesPerConversation }]);
+    expect(db.prepare('SELECT count(*) AS count FROM (SELECT reply_to, count(*) AS replies FROM items WHERE direction = \'out\' GROUP BY reply_to HAVING replies != 1)').get()).toEqual({ count: 0 });
+    expect(db.prepare("SELECT status, count(*) AS count FROM items WHERE direction = 'out' GROUP BY status").all()).toEqual([{ status: 'delivered', count: conversations.length * messagesPerConversation }]);
   } finally {
     db.close();
   }

@@ -141,7 +141,7 @@ test('delivery gives up after the configured attempts and dead-letters the messa
   await testApp.app.delivery.idle();
   expect(calls).toBe(4);
   const db = new Database(join(dataDirectory, 'frontdesk.db'), { readonly: true });
-  expect(db.prepare('SELECT status, attempts FROM outbox').all()).toEqual([{ status: 'dead', attempts: 4 }]);
+  expect(db.prepare('SELECT status, attempts FROM items WHERE direction = \'out\'').all()).toEqual([{ status: 'dead', attempts: 4 }]);
   db.close();
 });
 
@@ -153,7 +153,7 @@ test('a permanent refusal is dead-lettered at once and not retried', async () =>
   await testApp.app.delivery.idle();
   expect(calls).toBe(1);
   const db = new Database(join(dataDirectory, 'frontdesk.db'), { readonly: true });
-  expect(db.prepare('SELECT status, attempts, last_error FROM outbox').all()).toEqual([{ status: 'dead', attempts: 1, last_error: 'number opted out' }]);
+  expect(db.prepare('SELECT status, attempts, last_error FROM items WHERE direction = \'out\'').all()).toEqual([{ status: 'dead', attempts: 1, last_error: 'number opted out' }]);
   db.close();
 });
 
