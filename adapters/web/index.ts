@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
+  createId,
   defineChannel,
   FrontdeskError,
   parseJsonBody,
@@ -89,7 +89,7 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
 
       routes.post('/api/web/conversations', async (request) => {
         const body = parseBody(NewConversationBody, parseJsonBody(request, { isOptional: true }));
-        const conversationId = `c_${randomUUID()}`;
+        const conversationId = createId('c');
         await gateway.openConversation({ conversationId, channel: 'web', conversationKey: conversationId, customerKey: conversationId, customerName: body.name });
         return { status: 201, body: { conversationId, token: signConversationToken(secret, conversationId) } };
       }, { bodyLimit: WEB_BODY_LIMIT });
