@@ -85,10 +85,9 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
   const server = options.serveHttp === false ? undefined : createHttpServer({ logger });
   const secret = config.FRONTDESK_SECRET ?? loadOrCreateSecret(dataDirectory);
 
-  const context = { gateway, store, config, env, logger, secret, now };
   for (const plugin of options.channels ?? []) {
     if (!plugin.isEnabled(env) && !options.forceChannels?.includes(plugin.channel)) continue;
-    adapters.set(plugin.channel, await plugin.create(context));
+    adapters.set(plugin.channel, await plugin.create({ gateway, store, state: store.channelState(plugin.channel), config, env, logger, secret, now }));
   }
   for (const adapter of options.adapters ?? []) adapters.set(adapter.channel, adapter);
   if (server) {

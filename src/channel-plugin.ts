@@ -7,12 +7,14 @@ import { FrontdeskError } from './errors.js';
 import type { Gateway } from './gateway/gateway.js';
 import type { Logger } from './logger.js';
 import type { Channel } from './message.js';
-import type { Store } from './store/store.js';
+import type { ChannelState, Store } from './store/store.js';
 
 /** What the core gives a channel when it starts: the gateway to send inbound messages to, and read access. */
 export interface ChannelContext {
   gateway: Gateway;
   store: Pick<Store, 'transcript' | 'getConversation' | 'findJournal'>;
+  /** This channel's own durable key-value state (opt-outs, conversation references). */
+  state: ChannelState;
   config: FrontdeskConfig;
   env: NodeJS.ProcessEnv;
   logger: Logger;

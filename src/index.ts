@@ -19,5 +19,5 @@ export { createConversationRuntime, isSnapshotCompatible, type ConversationRunti
 export { createBatchWriter } from './runtime/batch-writer.js';
 export { createHttpServer, parseJsonBody, type HttpServer } from './server/http-server.js';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
-export type { Store, ConversationRecord, CustomerRecord, JournalEntry, OutboxEntry, SnapshotRecord } from './store/store.js';
+export type { Store, ChannelState, ConversationRecord, CustomerRecord, JournalEntry, OutboxEntry, SnapshotRecord } from './store/store.js';
 export { createFrontdesk, type Frontdesk, type FrontdeskOptions } from './app.js';

@@ -59,4 +59,19 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       );
     `,
   },
+  {
+    version: 2,
+    name: 'channel state',
+    sql: `
+      -- Small per-channel facts adapters keep: SMS opt-outs, the last choices offered to a number, Teams
+      -- conversation references. Keyed by channel so adapters cannot read each other's.
+      CREATE TABLE channel_state (
+        channel TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (channel, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

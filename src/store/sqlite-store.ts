@@ -6,6 +6,7 @@ import { FrontdeskError } from '../errors.js';
 import type { Channel, Message } from '../message.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import type {
+  ChannelState,
   ConversationRecord,
   CustomerRecord,
   JournalEntry,
@@ -126,6 +127,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     repliesTo: db.prepare<[string], { body: string }>("SELECT reply.body FROM items AS inbound JOIN items AS reply ON reply.conversation_id = inbound.conversation_id AND reply.seq > inbound.seq WHERE inbound.id = ? AND reply.direction = 'out' AND reply.reply_to = inbound.id ORDER BY reply.seq"),
     transcript: db.prepare<[string, number], { body: string }>("SELECT body FROM (SELECT seq, body FROM items WHERE conversation_id = ? AND kind = 'message' ORDER BY seq DESC LIMIT ?) ORDER BY seq"),
     upsertSnapshot: db.prepare('INSERT INTO snapshots (conversation_id, flow_version, snapshot, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET flow_version = excluded.flow_version, snapshot = excluded.snapshot, updated_at = excluded.updated_at'),
+    getState: db.prepare<[string, string], { value: string }>('SELECT value FROM channel_state WHERE channel = ? AND key = ?'),
+    setState: db.prepare('INSERT INTO channel_state (channel, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (channel, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'),
+    deleteState: db.prepare('DELETE FROM channel_state WHERE channel = ? AND key = ?'),
+    listState: db.prepare<[string, string, string], { key: string; value: string }>('SELECT key, value FROM channel_state WHERE channel = ? AND key >= ? AND key < ? ORDER BY key'),
     loadSnapshot: db.prepare<[string], { conversation_id: string; flow_version: string; snapshot: string; updated_at: string }>('SELECT * FROM snapshots WHERE conversation_id = ?'),
   };
 
@@ -217,6 +222,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     repliesTo: (messageId) => wrap('read replies', () => statements.repliesTo.all(messageId).map((row) => JSON.parse(row.body) as Message)),
     transcript: (conversationId, transcriptOptions) => wrap('read a transcript', () =>
       statements.transcript.all(conversationId, transcriptOptions?.limit ?? 1000).map((row) => JSON.parse(row.body) as Message)),
+    channelState: (channel): ChannelState => ({
+      get: (key) => wrap('read channel state', () => {
+        const row = statements.getState.get(channel, key);
+        return row === undefined ? undefined : JSON.parse(row.value);
+      }),
+      set: (key, value) => wrap('write channel state', () => void statements.setState.run(channel, key, JSON.stringify(value), new Date().toISOString())),
+      delete: (key) => wrap('delete channel state', () => void statements.deleteState.run(channel, key)),
+      // Every key with the prefix sorts between the prefix and the prefix followed by the highest code point.
+      list: (prefix) => wrap('list channel state', () => statements.listState.all(channel, prefix, `${prefix}\u{10FFFF}`).map((row) => ({ key: row.key, value: JSON.parse(row.value) }))),
+    }),
     close: async () => {
       if (db.open) db.close();
     },

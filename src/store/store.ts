@@ -117,6 +117,15 @@ export interface OpenConversationRequest {
   customerName?: string;
 }
 
+/** Durable key-value facts one channel keeps about its platform (opt-outs, conversation references). */
+export interface ChannelState {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Keys starting with `prefix`, with their values. */
+  list<T = unknown>(prefix: string): Promise<Array<{ key: string; value: T }>>;
+}
+
 /**
  * Where Frontdesk keeps everything that must survive a restart. The embedded SQLite implementation is the default;
  * nothing outside `src/store` knows which implementation is in use.
@@ -133,5 +142,6 @@ export interface Store {
   undeliveredOutbox(): Promise<OutboxEntry[]>;
   repliesTo(messageId: string): Promise<Message[]>;
   transcript(conversationId: string, options?: { limit?: number }): Promise<Message[]>;
+  channelState(channel: Channel): ChannelState;
   close(): Promise<void>;
 }

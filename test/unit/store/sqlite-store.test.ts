@@ -33,7 +33,7 @@ test('migrations are numbered, applied once, and recorded', async () => {
   await store.close();
   store = createSqliteStore({ file: join(directory, 'test.db') });
   const db = new Database(join(directory, 'test.db'), { readonly: true });
-  expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+  expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }, { version: 2 }]);
   expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
   db.close();
 });
@@ -90,4 +90,16 @@ test('a message for an unknown conversation is refused when the channel opens co
   const [result] = await store.writeBatch({ journal: [{ ...inbound('W1'), channel: 'web', conversationKey: 'c_unknown', createIfMissing: false }], turns: [], deliveries: [] });
   expect(result!.conversation).toBeUndefined();
   expect(await store.pendingJournal()).toEqual([]);
+});
+
+test('each channel keeps its own durable key-value state', async () => {
+  const sms = store.channelState('sms');
+  await sms.set('suppressed:+15550100001', { at: '2026-11-23T10:00:00Z' });
+  await sms.set('suppressed:+15550100002', { at: '2026-11-23T10:01:00Z' });
+  await sms.set('choices:+15550100001', ['Returns', 'Shipping']);
+  expect(await sms.get('suppressed:+15550100001')).toEqual({ at: '2026-11-23T10:00:00Z' });
+  expect(await store.channelState('teams').get('suppressed:+15550100001')).toBeUndefined();
+  expect((await sms.list('suppressed:')).map((entry) => entry.key)).toEqual(['suppressed:+15550100001', 'suppressed:+15550100002']);
+  await sms.delete('suppressed:+15550100001');
+  expect(await sms.get('suppressed:+15550100001')).toBeUndefined();
 });
