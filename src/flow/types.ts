@@ -6,6 +6,8 @@ export interface IntentMatch {
   flowId: string | null;
   confidence: number;
   candidates: Array<{ flowId: string; score: number }>;
+  /** When the best match is one FAQ entry: which one (the `faq` flow answers it). */
+  faq?: { id: string; question: string };
 }
 
 export interface CustomerProfile {
