@@ -77,6 +77,7 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
     services: options.services ?? {},
     delivery,
     classify,
+    deliversFromTranscript: (channel) => adapters.get(channel as Channel)?.deliversFromTranscript === true,
     logger,
     now,
     idleMilliseconds: config.FRONTDESK_ACTOR_IDLE_SECONDS * 1000,

@@ -45,6 +45,11 @@ export interface SendReceipt {
  */
 export interface ChannelAdapter {
   readonly channel: Channel;
+  /**
+   * True when customers fetch replies from the transcript (the web API's response, or an event stream that replays
+   * from it): a reply is then delivered as soon as it is committed, and `send` is only a live push.
+   */
+  readonly deliversFromTranscript?: boolean;
   /** verify → parse → normalize → gateway.receive(), on the shared server. */
   mount(routes: RouteRegistrar): void;
   send(message: Message): Promise<SendReceipt>;

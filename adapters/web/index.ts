@@ -12,7 +12,7 @@ import {
 } from '../../src/index.js';
 import { createEventHub } from './event-hub.js';
 import { createRateLimiter } from './rate-limiter.js';
-import { isValidConversationToken, signConversationToken } from './token.js';
+import { createTokenVerifier, signConversationToken } from './token.js';
 
 /** 64 KB: far above any chat message, far below what could hurt the server. */
 const WEB_BODY_LIMIT = 64 * 1024;
@@ -55,6 +55,7 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
   const { gateway, store, secret, config, now } = options.context;
   const hub = createEventHub();
   const limiter = createRateLimiter(config.FRONTDESK_WEB_RATE_LIMIT, now);
+  const isValidToken = createTokenVerifier(secret);
   const assets = { html: asset('index.html'), script: asset('chat.js'), style: asset('chat.css') };
 
   const tokenOf = (request: HttpRequest) => {
@@ -67,7 +68,7 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
   /** A wrong token and an unknown conversation look the same: 404, so ids cannot be probed. */
   const authorize = (request: HttpRequest): string => {
     const conversationId = request.params.id!;
-    if (!isValidConversationToken(secret, conversationId, tokenOf(request))) throw new FrontdeskError('not_found', 'No conversation with that id and token.');
+    if (!isValidToken(conversationId, tokenOf(request))) throw new FrontdeskError('not_found', 'No conversation with that id and token.');
     return conversationId;
   };
 
@@ -81,6 +82,8 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
 
   return {
     channel: 'web',
+    // The POST answer carries the replies and the event stream replays from the transcript after a reconnect.
+    deliversFromTranscript: true,
     subscriberCount: hub.subscriberCount,
     mount(routes) {
       routes.get('/', () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP }, body: assets.html }));

@@ -69,6 +69,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         const adapter = options.adapters().get(message.channel);
         if (!adapter) throw new DeliveryError(`No adapter is running for the ${message.channel} channel.`, { isRetryable: true });
         const receipt = await adapter.send(message);
+        // Already marked delivered in the turn's commit: the push is a courtesy, the transcript is the delivery.
+        if (adapter.deliversFromTranscript) return;
         writer.recordDelivery({ outboxId: message.id, status: 'delivered', attempts, nextAttemptAt: 0, externalId: receipt.externalId });
         return;
       } catch (error) {
@@ -91,6 +93,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   return {
     enqueue(items) {
       for (const { message, attempts } of items) {
+        const adapter = options.adapters().get(message.channel);
+        if (adapter?.deliversFromTranscript) {
+          // Delivered at commit; the live push needs no ordering chain or retries (a reconnect replays it).
+          adapter.send(message).catch((error: unknown) => logger.warn({ outboxId: message.id, reason: (error as Error).message }, 'live push failed; the client will replay it from the transcript'));
+          continue;
+        }
         // Chained per conversation, so a reply never overtakes an earlier one that is waiting for a retry.
         const previous = chains.get(message.conversationId) ?? Promise.resolve();
         const next = previous.then(() => deliver(message, attempts));

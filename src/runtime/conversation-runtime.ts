@@ -30,6 +30,8 @@ export interface ConversationRuntimeOptions {
   services: ServiceImplementations;
   delivery: DeliveryQueue;
   classify: (text: string) => IntentMatch;
+  /** Whether a channel delivers from the transcript, so its replies count as delivered at commit. */
+  deliversFromTranscript?: (channel: string) => boolean;
   logger: Logger;
   now?: () => number;
   /** Actors idle this long leave memory; their snapshot is in the store. */
@@ -194,7 +196,8 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   }
 
   async function runTurn(worker: ConversationWorker, entry: JournalEntry): Promise<Message[]> {
-    let actor = await loadActor(worker);
+    // A live actor needs no await: most turns of a busy conversation take this path.
+    let actor = worker.actor ?? (await loadActor(worker));
     worker.replies = [];
     worker.actorError = undefined;
     worker.abort = new AbortController();
@@ -232,6 +235,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       snapshot: actor.getPersistedSnapshot(),
       replies,
       replyTo: entry.id,
+      deliveredOnCommit: options.deliversFromTranscript?.(conversation.channel) ?? false,
     });
     return replies;
   }

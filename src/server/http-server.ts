@@ -22,6 +22,7 @@ const statusForCode: Partial<Record<ErrorCode, number>> = {
 };
 
 const DEFAULT_BODY_LIMIT = 256 * 1024;
+const emptyQuery = new URLSearchParams();
 
 /** Security headers for every response; pages add their own Content-Security-Policy. */
 const baseHeaders = {
@@ -135,7 +136,7 @@ export function createHttpServer(options: { logger: Logger }): HttpServer {
         method,
         path,
         params: found.params,
-        query: new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1)),
+        query: queryStart === -1 ? emptyQuery : new URLSearchParams(url.slice(queryStart + 1)),
         headers: request.headers,
         rawBody,
         raw: request,

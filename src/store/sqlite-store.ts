@@ -120,7 +120,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     findInbound: db.prepare<[Channel, string], ItemRow>("SELECT * FROM items WHERE channel = ? AND external_id = ? AND direction = 'in'"),
     pendingInbound: db.prepare<[], ItemRow>("SELECT * FROM items WHERE direction = 'in' AND status = 'pending' ORDER BY seq"),
     markProcessed: db.prepare("UPDATE items SET status = 'processed', settled_at = ? WHERE seq = ?"),
-    insertOutbound: db.prepare("INSERT INTO items (id, conversation_id, channel, direction, kind, reply_to, body, status, created_at) VALUES (?, ?, ?, 'out', 'message', ?, ?, 'pending', ?)"),
+    insertOutbound: db.prepare("INSERT INTO items (id, conversation_id, channel, direction, kind, reply_to, body, status, created_at, settled_at) VALUES (?, ?, ?, 'out', 'message', ?, ?, ?, ?, ?)"),
     updateOutbound: db.prepare("UPDATE items SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, external_id = COALESCE(?, external_id), settled_at = CASE WHEN ? = 'pending' THEN settled_at ELSE ? END WHERE id = ? AND direction = 'out'"),
     pendingOutbound: db.prepare<[], ItemRow>("SELECT * FROM items WHERE direction = 'out' AND status = 'pending' ORDER BY seq"),
     // Replies come after the message they answer, in the same conversation: walk that index rather than keep another.
@@ -160,11 +160,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const now = new Date().toISOString();
     const results: JournalResult[] = [];
     for (const request of batch.journal) {
-      if (request.createIfMissing === false && !statements.findConversation.get(request.channel, request.conversationKey)) {
+      const existing = statements.findConversation.get(request.channel, request.conversationKey);
+      if (!existing && request.createIfMissing === false) {
         results.push({ isDuplicate: false });
         continue;
       }
-      const { conversation } = resolveConversation(request, now);
+      const conversation = existing ? toConversation(existing) : resolveConversation(request, now).conversation;
       const payload = request.payload(conversation.id);
       const body = JSON.stringify(payload.kind === 'message' ? payload.message : payload.event);
       const inserted = statements.insertInbound.run(request.id, conversation.id, request.channel, payload.kind, request.externalId, body, request.receivedAt);
@@ -181,7 +182,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     for (const turn of batch.turns) {
       statements.markProcessed.run(now, turn.journalSeq);
       statements.upsertSnapshot.run(turn.conversationId, turn.flowVersion, JSON.stringify(turn.snapshot), now);
-      for (const reply of turn.replies) statements.insertOutbound.run(reply.id, turn.conversationId, reply.channel, turn.replyTo ?? null, JSON.stringify(reply), reply.createdAt);
+      for (const reply of turn.replies) {
+        const isDelivered = turn.deliveredOnCommit === true;
+        statements.insertOutbound.run(reply.id, turn.conversationId, reply.channel, turn.replyTo ?? null, JSON.stringify(reply), isDelivered ? 'delivered' : 'pending', reply.createdAt, isDelivered ? now : null);
+      }
     }
     for (const update of batch.deliveries) {
       statements.updateOutbound.run(update.status, update.attempts, update.nextAttemptAt, update.error ?? null, update.externalId ?? null, update.status, now, update.outboxId);

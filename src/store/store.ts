@@ -86,6 +86,8 @@ export interface TurnCommit {
   snapshot: unknown;
   replies: Message[];
   replyTo?: string;
+  /** The channel delivers from the transcript itself (web): the replies are delivered once committed. */
+  deliveredOnCommit?: boolean;
 }
 
 export interface DeliveryUpdate {
