@@ -1,17 +1,36 @@
 import { assign } from 'xstate';
 import { defineRouter, flow } from '../src/index.js';
 
+/** Offered when a customer is clearly unhappy two messages in a row; "yes" then hands over with that reason. */
+const offerPersonForSentiment = [
+  assign({ slots: ({ context }: { context: { slots: Record<string, string | undefined> } }) => ({ ...context.slots, offeredHandoff: 'negativeSentiment' }) }),
+  flow.reply({
+    text: "I'm sorry this has been frustrating. Would you like me to bring in a member of our team?",
+    quickReplies: [
+      { label: 'Yes, a person please', value: 'yes' },
+      { label: 'No, carry on', value: 'no' },
+    ],
+  }),
+];
+
 /**
  * The root of every conversation. It greets, sends each customer message to the flow it is for (the runtime has
- * already classified it: `event.intent`), waits while that flow runs as the child actor `activeFlow`, and says so
- * when it is not sure rather than guessing.
+ * already classified it: `event.intent`), waits while that flow runs as the child actor `activeFlow`, and lets a
+ * customer reach a person from anywhere. What it cannot place goes to the knowledge base (the `faq` flow), which
+ * answers with citations or says it does not know.
  */
 export default defineRouter({
-  description: 'Greets new conversations, starts the flow each message is for, and says when it is not sure.',
+  description: 'Greets, routes each message to its flow, hands over to a person from anywhere, and never guesses.',
   machine: flow.createMachine({
     id: 'router',
     context: flow.startingContext,
     initial: 'listening',
+    on: {
+      // A flow decided a person should take over (for example after two unanswered questions).
+      'handoff.requested': { target: '.inFlow', actions: { type: 'startHandoff', params: {} } },
+      // Staff can always reach the customer, even after handing the conversation back.
+      'agent.replied': { actions: flow.relayAgentReply() },
+    },
     states: {
       listening: {
         on: {
@@ -20,24 +39,29 @@ export default defineRouter({
             actions: [assign({ hasWelcomed: true }), { type: 'startFlowById', params: { flowId: 'welcome' } }],
           },
           'message.received': [
+            { guard: 'isHandoffRequest', target: 'inFlow', actions: ['rememberText', 'trackSentiment', { type: 'startHandoff', params: { reason: 'asked' } }] },
+            { guard: 'acceptsOfferedHandoff', target: 'inFlow', actions: ['rememberText', { type: 'startHandoff', params: {} }] },
+            { guard: 'isSustainedNegative', actions: ['rememberText', 'trackSentiment', ...offerPersonForSentiment] },
             {
               // The first message of a conversation that never saw the welcome (SMS, Teams): disclose first.
               guard: ({ context, event }) => !context.hasWelcomed && !(event.type === 'message.received' && event.intent.flowId === 'welcome'),
               actions: [
+                'trackSentiment',
                 assign({ hasWelcomed: true }),
                 flow.reply('Hi! I\'m the automated assistant for Riverside Cycles. Type "agent" at any time to reach a person.'),
               ],
-              reenter: true,
               target: 'routing',
             },
-            { target: 'routing', reenter: true, actions: assign({ hasWelcomed: true }) },
+            { target: 'routing', actions: ['trackSentiment', assign({ hasWelcomed: true, slots: ({ context }) => ({ ...context.slots, offeredHandoff: undefined }) })] },
           ],
         },
       },
-      // A transient state so both branches above share one routing decision.
+      // A transient state so the branches above share one routing decision.
       routing: {
         always: [
           { guard: 'hasConfidentIntent', target: 'inFlow', actions: ['rememberText', 'startFlow'] },
+          // Not a flow: let the knowledge base try; it says so when it does not know.
+          { guard: { type: 'isFlowAvailable', params: { flowId: 'faq' } }, target: 'inFlow', actions: ['rememberText', { type: 'startFlowById', params: { flowId: 'faq' } }] },
           {
             target: 'listening',
             actions: [
@@ -52,7 +76,21 @@ export default defineRouter({
       },
       inFlow: {
         on: {
-          'message.received': { actions: ['rememberText', 'forwardToFlow'] },
+          'message.received': [
+            // "agent" interrupts any flow, except the handoff itself, which relays it to staff.
+            { guard: ({ context, event }) => context.activeFlow !== 'handoff' && event.type === 'message.received' && event.intent.flowId === 'handoff', actions: ['rememberText', 'trackSentiment', { type: 'startHandoff', params: { reason: 'asked' } }] },
+            // Sustained frustration interrupts a flow too (but not a handoff, where a person is already coming).
+            {
+              guard: ({ context, event }) => context.activeFlow !== 'handoff' && event.type === 'message.received' && (event.message.sentiment ?? 0) <= -0.4 && (context.negativeStreak ?? 0) >= 1,
+              target: 'listening',
+              actions: ['rememberText', 'trackSentiment', 'stopFlow', ...offerPersonForSentiment],
+            },
+            { actions: ['rememberText', 'trackSentiment', 'forwardToFlow'] },
+          ],
+          'handoff.claimed': { actions: 'forwardToFlow' },
+          'handoff.resolved': { actions: 'forwardToFlow' },
+          'timer.fired': { actions: 'forwardToFlow' },
+          'agent.replied': [{ guard: ({ context }) => context.activeFlow === 'handoff', actions: 'forwardToFlow' }, { actions: flow.relayAgentReply() }],
           'xstate.done.actor.activeFlow': { target: 'listening', actions: assign({ activeFlow: undefined }) },
         },
       },

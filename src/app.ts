@@ -15,6 +15,9 @@ import { createSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import type { FlowSet } from './flow/load-flows.js';
 import { createTriggerMatcher } from './flow/trigger-matcher.js';
+import { parseBusinessHours } from './handoff/business-hours.js';
+import { createHandoffService } from './handoff/handoff-service.js';
+import { createTimerScheduler } from './runtime/timer-scheduler.js';
 import type { IntentMatch } from './flow/types.js';
 
 export interface FrontdeskOptions {
@@ -70,19 +73,35 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
   const adapters = new Map<Channel, ChannelAdapter>();
   const delivery = createDelivery({ writer, adapters: () => adapters, logger, now, ...options.delivery });
   const classify = options.classify ?? createTriggerMatcher(options.flows.flows).match;
+  // Handoffs go to Slack when it is configured; without a staff console the handoff flow says so to the customer.
+  const staffChannel = (): Channel | undefined => (adapters.has('slack') ? 'slack' : undefined);
+  const requestHandoff = createHandoffService({
+    hours: parseBusinessHours(config.FRONTDESK_BUSINESS_HOURS, config.FRONTDESK_TIMEZONE),
+    claimTimeoutMilliseconds: config.FRONTDESK_HANDOFF_CLAIM_SECONDS * 1000,
+    hasStaffConsole: () => staffChannel() !== undefined,
+    now,
+  });
+  // The scheduler fires through the gateway, which is created after the runtime that applies timers.
+  let fireTimer: (conversationId: string, name: string, dueAt: number) => Promise<void> = async () => undefined;
+  const timers = createTimerScheduler({ store, now, logger, fire: (...args) => fireTimer(...args) });
   const runtime = createConversationRuntime({
     store,
     writer,
     flows: options.flows,
-    services: options.services ?? {},
+    services: { requestHandoff, ...options.services },
     delivery,
     classify,
     deliversFromTranscript: (channel) => adapters.get(channel as Channel)?.deliversFromTranscript === true,
+    staffChannel,
+    timers,
     logger,
     now,
     idleMilliseconds: config.FRONTDESK_ACTOR_IDLE_SECONDS * 1000,
   });
   const gateway = createGateway({ writer, runtime, store, now, existingOnly: new Set(['web']) });
+  fireTimer = async (conversationId, name, dueAt) => {
+    await gateway.dispatchTo(conversationId, { type: 'timer.fired', name }, `timer:${conversationId}:${name}:${dueAt}`);
+  };
   const server = options.serveHttp === false ? undefined : createHttpServer({ logger });
   const secret = config.FRONTDESK_SECRET ?? loadOrCreateSecret(dataDirectory);
 
@@ -110,6 +129,7 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
       delivery.enqueue(undelivered.map((entry) => ({ message: entry.message, attempts: entry.attempts })));
       const pending = await store.pendingJournal();
       for (const entry of pending) void runtime.enqueue(entry);
+      await timers.start();
       if (undelivered.length + pending.length > 0) logger.info({ journal: pending.length, outbox: undelivered.length }, 'recovering unfinished work from the last run');
       const recovered = { journal: pending.length, outbox: undelivered.length };
       if (!server) return { recovered };
@@ -117,6 +137,7 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
       return { url, recovered };
     },
     async stop() {
+      timers.stop();
       await server?.close();
       await runtime.stop();
       delivery.stop();

@@ -14,6 +14,9 @@ const help: Record<string, string> = {
   FRONTDESK_PUBLIC_URL: 'the URL the outside world uses to reach this server, e.g. https://bot.example.com',
   FRONTDESK_BUSINESS_NAME: 'the business name the bot introduces itself with',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent (default info)',
+  FRONTDESK_BUSINESS_HOURS: 'when staff answer handoffs, e.g. "Mon-Fri 09:00-18:00, Sat 09:00-17:00"',
+  FRONTDESK_TIMEZONE: 'the IANA time zone of the business hours, e.g. America/New_York',
+  FRONTDESK_HANDOFF_CLAIM_SECONDS: 'how long a handoff may wait for a staff member before the customer is told and staff are reminded (default 600)',
 };
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -30,6 +33,10 @@ export const ConfigSchema = z.object({
   FRONTDESK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   FRONTDESK_BUSINESS_NAME: z.string().min(1).max(100).default('Riverside Cycles'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // The demo shop's hours (knowledge/pages/hours.md).
+  FRONTDESK_BUSINESS_HOURS: z.string().min(1).default('Mon-Fri 09:00-18:00, Thu 09:00-20:00, Sat 09:00-17:00, Sun 11:00-16:00'),
+  FRONTDESK_TIMEZONE: z.string().min(1).default('America/New_York'),
+  FRONTDESK_HANDOFF_CLAIM_SECONDS: z.coerce.number().positive().max(86_400).default(600),
 });
 
 export type FrontdeskConfig = z.infer<typeof ConfigSchema>;

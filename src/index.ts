@@ -1,7 +1,7 @@
 /**
  * Frontdesk's public API: the only module flows and adapters import.
  */
-export { Message, InboundMessage, Channel, Role, QuickReply, ProductCard, Attachment, Citation, type ReplyContent } from './message.js';
+export { Message, InboundMessage, Channel, Role, QuickReply, ProductCard, Attachment, Citation, type ReplyContent, type StaffNotification, type HandoffReason } from './message.js';
 export { createId } from './ids.js';
 export { FrontdeskError, isFrontdeskError, type ErrorCode } from './errors.js';
 export type { ChannelAdapter, RouteRegistrar, RouteHandler, HttpRequest, HttpResponse, SendReceipt } from './channel.js';
@@ -21,3 +21,20 @@ export { createHttpServer, parseJsonBody, type HttpServer } from './server/http-
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
 export type { Store, ChannelState, ConversationRecord, CustomerRecord, JournalEntry, OutboxEntry, SnapshotRecord } from './store/store.js';
 export { createFrontdesk, type Frontdesk, type FrontdeskOptions } from './app.js';
+export { parseBusinessHours, type BusinessHours } from './handoff/business-hours.js';
+export type { HandoffOutcome } from './handoff/handoff-service.js';
+export { scoreSentiment } from './sentiment/sentiment.js';
+// --- knowledge (issue 4) ---
+export { openKnowledgeBase, KnowledgeBase, type IngestSummary, type IngestProgress, type SearchOptions } from './knowledge/knowledge-base.js';
+export { createEmbedder, type Embedder } from './knowledge/embedder.js';
+export { OfflineEmbeddings } from './knowledge/embeddings/offline-embeddings.js';
+export { createMessageRouter, type MessageRouter, type FaqEntry } from './knowledge/message-router.js';
+export { createKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js';
+export { answerExtractively, DEFAULT_ANSWER_THRESHOLD, type AnswerWithPassages } from './knowledge/extractive-answer.js';
+export { createLlmAnswerer, type LlmAnswerer } from './knowledge/llm-answer.js';
+export { setUpKnowledge, type KnowledgeSetup } from './knowledge/setup.js';
+export { loadKnowledgeFile, listKnowledgeFiles } from './knowledge/loaders/index.js';
+export { createSqliteKnowledgeStore } from './store/sqlite-knowledge-store.js';
+export type { KnowledgeStore } from './knowledge/knowledge-store.js';
+export type { KnowledgeChunk, Passage, ChunkKind } from './knowledge/types.js';
+// --- end knowledge ---

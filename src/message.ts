@@ -60,6 +60,10 @@ export const Message = z.object({
   citations: z.array(Citation).optional(),
   /** The platform's id of this message: the dedupe key together with `channel`. */
   externalId: z.string().optional(),
+  /** Who wrote it, when a person did (a staff member's first name: "You're chatting with Sam"). */
+  senderName: z.string().max(100).optional(),
+  /** Customer messages: VADER compound sentiment, -1 (very negative) to +1 (very positive). */
+  sentiment: z.number().min(-1).max(1).optional(),
   /** Which flow produced a bot reply and how sure it was (invariant 5). */
   trace: z.object({ flow: z.string().optional(), confidence: z.number().optional() }).optional(),
   createdAt: z.iso.datetime(),
@@ -87,6 +91,19 @@ export const InboundMessage = z.object({
 });
 export type InboundMessage = z.input<typeof InboundMessage>;
 
+/** What happened in a handoff, for the staff console (Slack) to show. */
+export interface StaffNotification {
+  event: 'opened' | 'customerMessage' | 'claimed' | 'reminder' | 'resolved' | 'feedback';
+  reason?: HandoffReason;
+  sentiment?: number;
+  staffName?: string;
+  /** The customer's message being relayed, or a note. */
+  text?: string;
+  score?: number;
+}
+
+export type HandoffReason = 'asked' | 'negativeSentiment' | 'repeatedMisses' | 'flowDecision';
+
 /** What a flow asks the runtime to say; the runtime turns it into a full outbound `Message`. */
 export interface ReplyContent {
   text: string;
@@ -94,4 +111,10 @@ export interface ReplyContent {
   cards?: ProductCard[];
   citations?: Citation[];
   confidence?: number;
+  /** 'agent' relays a staff member's words to the customer; default 'bot'. */
+  role?: 'bot' | 'agent' | 'system';
+  senderName?: string;
+  /** 'staff' sends it to the staff console (the handoff thread) instead of the customer. */
+  audience?: 'customer' | 'staff';
+  staff?: StaffNotification;
 }

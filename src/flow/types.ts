@@ -1,4 +1,4 @@
-import type { Channel, Message, ReplyContent } from '../message.js';
+import type { Channel, HandoffReason, Message, ReplyContent } from '../message.js';
 
 /** The router's reading of a customer message: which flow it is for, and how sure. */
 export interface IntentMatch {
@@ -29,6 +29,10 @@ export interface FlowContext {
   /** Router only: the id of the flow running as the child actor `activeFlow`. */
   activeFlow?: string;
   hasWelcomed?: boolean;
+  /** Router only: consecutive customer messages with clearly negative sentiment. */
+  negativeStreak?: number;
+  /** Handoff flow: why a person was asked for, and who took it. */
+  handoff?: { reason: HandoffReason; staffName?: string; isWithinHours?: boolean; hasStaffConsole?: boolean };
 }
 
 export interface FlowInput {
@@ -38,12 +42,22 @@ export interface FlowInput {
   /** The message that started the flow, when a message did. */
   message?: Message;
   intent?: IntentMatch;
+  /** Handoff flow: why it was started. */
+  reason?: HandoffReason;
 }
 
 export type FlowEvent =
   | { type: 'message.received'; message: Message; intent: IntentMatch }
   | { type: 'conversation.started' }
   | { type: 'xstate.done.actor.activeFlow'; output?: unknown }
-  | { type: 'flow.failed'; error: string };
+  | { type: 'flow.failed'; error: string }
+  /** A flow (or the router) decided a person should take over. */
+  | { type: 'handoff.requested'; reason: HandoffReason }
+  /** Staff actions, from the staff console through the gateway. */
+  | { type: 'handoff.claimed'; staffName: string }
+  | { type: 'agent.replied'; text: string; staffName: string }
+  | { type: 'handoff.resolved'; staffName?: string }
+  /** A timer a flow started (flow.startTimer) is due; timers survive restarts. */
+  | { type: 'timer.fired'; name: string };
 
 export type { ReplyContent };

@@ -1,5 +1,6 @@
 import { createId } from '../ids.js';
 import { FrontdeskError } from '../errors.js';
+import { scoreSentiment } from '../sentiment/sentiment.js';
 import type { InboundMessage, Message } from '../message.js';
 import type { ConversationRuntime } from '../runtime/conversation-runtime.js';
 import type { BatchWriter } from '../runtime/batch-writer.js';
@@ -24,6 +25,8 @@ export interface Gateway {
   openConversation(request: OpenConversationRequest & { greet?: boolean }): Promise<{ conversation: ConversationRecord; isNew: boolean; replies: Promise<Message[]> }>;
   /** Delivers a non-message event (a timer, a staff action) to a conversation, deduplicated by `externalId`. */
   dispatch(conversation: ConversationRecord, event: ConversationEvent, externalId: string): Promise<{ isDuplicate: boolean; replies: Promise<Message[]> }>;
+  /** `dispatch` by conversation id (staff consoles and timers know the id, not the record). */
+  dispatchTo(conversationId: string, event: ConversationEvent, externalId: string): Promise<{ isDuplicate: boolean; replies: Promise<Message[]> }>;
 }
 
 export interface GatewayOptions {
@@ -54,13 +57,16 @@ export function createGateway(options: GatewayOptions): Gateway {
         receivedAt,
         createIfMissing: !options.existingOnly?.has(inbound.channel),
         payload: (conversationId) => {
+          const role = inbound.role ?? 'customer';
           built = {
             id,
             conversationId,
             channel: inbound.channel,
-            role: inbound.role ?? 'customer',
+            role,
             text: inbound.text,
             externalId: inbound.externalId,
+            // Scored once, stored with the message: routing, handoff context and the dashboard all read it.
+            ...(role === 'customer' && { sentiment: scoreSentiment(inbound.text) }),
             createdAt: receivedAt,
             ...(inbound.attachments && { attachments: inbound.attachments }),
             ...(inbound.channelData && { channelData: inbound.channelData }),
@@ -96,6 +102,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!result.entry) throw new FrontdeskError('not_found', 'That conversation does not exist.');
       const replies = result.isDuplicate ? runtime.repliesTo(result.entry) : runtime.enqueue(result.entry);
       return { isDuplicate: result.isDuplicate, replies };
+    },
+    async dispatchTo(conversationId, event, externalId) {
+      const conversation = await store.getConversation(conversationId);
+      if (!conversation) throw new FrontdeskError('not_found', `Conversation ${conversationId} does not exist.`);
+      return gateway.dispatch(conversation, event, externalId);
     },
   };
   return gateway;

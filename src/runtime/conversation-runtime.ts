@@ -1,11 +1,11 @@
 import { createId } from '../ids.js';
 import { createActor, fromPromise, StateMachine, type Actor, type AnyActorLogic, type AnyStateMachine } from 'xstate';
 import { FrontdeskError } from '../errors.js';
-import type { Message, ReplyContent } from '../message.js';
+import type { Channel, Message, ReplyContent } from '../message.js';
 import type { Logger } from '../logger.js';
-import type { ConversationRecord, JournalEntry, Store } from '../store/store.js';
+import type { ConversationRecord, JournalEntry, Store, TurnCommit } from '../store/store.js';
 import type { BatchWriter } from './batch-writer.js';
-import { attachReplySink, type FlowMachine, type ServiceName } from '../flow/flow.js';
+import { attachReplySink, type FlowMachine, type ServiceName, type TimerOperation } from '../flow/flow.js';
 import type { FlowSet } from '../flow/load-flows.js';
 import type { FlowEvent, FlowInput, IntentMatch } from '../flow/types.js';
 
@@ -23,6 +23,11 @@ export interface DeliveryQueue {
   enqueue(messages: Array<{ message: Message; attempts: number }>): void;
 }
 
+/** Arms committed timers; when one is due it must reach the conversation as a journaled `timer.fired` event. */
+export interface TimerScheduler {
+  apply(conversationId: string, timers: NonNullable<TurnCommit['timers']>): void;
+}
+
 export interface ConversationRuntimeOptions {
   store: Store;
   writer: BatchWriter;
@@ -32,6 +37,9 @@ export interface ConversationRuntimeOptions {
   classify: (text: string) => IntentMatch;
   /** Whether a channel delivers from the transcript, so its replies count as delivered at commit. */
   deliversFromTranscript?: (channel: string) => boolean;
+  /** The channel of the staff console (Slack) that handoff notifications go to, if one is configured. */
+  staffChannel?: () => Channel | undefined;
+  timers?: TimerScheduler;
   logger: Logger;
   now?: () => number;
   /** Actors idle this long leave memory; their snapshot is in the store. */
@@ -57,6 +65,7 @@ interface ConversationWorker {
   customerId?: string;
   lastUsed: number;
   replies: Array<{ content: ReplyContent; flow: string }>;
+  timerOperations: TimerOperation[];
   pendingServices: Set<Promise<unknown>>;
   abort?: AbortController;
   actorError?: unknown;
@@ -111,12 +120,16 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   const provideServices = (machine: FlowMachine) => machine.provide({ actors: serviceActors as never });
   const flowActors: Record<string, AnyActorLogic> = {};
   for (const definition of flows.flows) flowActors[definition.id] = provideServices(definition.machine);
-  const rootMachine = flows.router.machine.provide({ actors: { ...serviceActors, ...flowActors } as never }) as unknown as AnyStateMachine;
+  const flowIds = new Set(flows.flows.map((definition) => definition.id));
+  const rootMachine = flows.router.machine.provide({
+    actors: { ...serviceActors, ...flowActors } as never,
+    guards: { isFlowAvailable: (_: unknown, params: { flowId: string }) => flowIds.has(params.flowId) } as never,
+  }) as unknown as AnyStateMachine;
 
   function workerFor(conversationId: string): ConversationWorker {
     let worker = workers.get(conversationId);
     if (!worker) {
-      worker = { conversationId, queue: [], isBusy: false, lastUsed: now(), replies: [], pendingServices: new Set() };
+      worker = { conversationId, queue: [], isBusy: false, lastUsed: now(), replies: [], timerOperations: [], pendingServices: new Set() };
       workers.set(conversationId, worker);
       if (workers.size > maxLiveActors) evictLeastRecentlyUsed();
     }
@@ -127,7 +140,10 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     const actor = createActor(rootMachine, snapshot === undefined ? { input } : { input, snapshot: snapshot as never });
     workerBySystem.set(actor.system, worker);
     // Each reply is traced to the flow that was active when it was said (invariant 5).
-    attachReplySink(actor, (content) => worker.replies.push({ content, flow: currentFlow(actor) }));
+    attachReplySink(actor, {
+      reply: (content) => worker.replies.push({ content, flow: currentFlow(actor) }),
+      timer: (operation) => worker.timerOperations.push(operation),
+    });
     // Without an error listener XState rethrows machine errors asynchronously, which would crash the process.
     actor.subscribe({ error: (error) => (worker.actorError = error) });
     actor.start();
@@ -199,6 +215,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     // A live actor needs no await: most turns of a busy conversation take this path.
     let actor = worker.actor ?? (await loadActor(worker));
     worker.replies = [];
+    worker.timerOperations = [];
     worker.actorError = undefined;
     worker.abort = new AbortController();
     const event = toEvent(entry);
@@ -215,19 +232,38 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     }
     const createdAt = new Date(now()).toISOString();
     const conversation = worker.conversation!;
-    const replies: Message[] = worker.replies.map(({ content, flow }) => ({
-      id: createId('m'),
-      conversationId: conversation.id,
-      channel: conversation.channel,
-      role: 'bot',
-      text: content.text,
-      ...(content.quickReplies && { quickReplies: content.quickReplies }),
-      ...(content.cards && { cards: content.cards }),
-      ...(content.citations && { citations: content.citations }),
-      trace: { flow, confidence: content.confidence ?? confidence },
-      createdAt,
-    }));
+    const staffChannel = options.staffChannel?.();
+    const replyStatuses: Record<string, 'delivered' | 'dead'> = {};
+    const isCustomerChannelPull = options.deliversFromTranscript?.(conversation.channel) ?? false;
+    const replies: Message[] = worker.replies.map(({ content, flow }) => {
+      const isForStaff = content.audience === 'staff';
+      const message: Message = {
+        id: createId('m'),
+        conversationId: conversation.id,
+        // Staff notifications go to the staff console's channel; with none configured they are kept, marked undeliverable.
+        channel: isForStaff ? (staffChannel ?? 'slack') : conversation.channel,
+        role: content.role ?? 'bot',
+        text: content.text,
+        ...(content.senderName && { senderName: content.senderName }),
+        ...(content.quickReplies && { quickReplies: content.quickReplies }),
+        ...(content.cards && { cards: content.cards }),
+        ...(content.citations && { citations: content.citations }),
+        ...(isForStaff && content.staff && { channelData: { staff: content.staff, customerChannel: conversation.channel } }),
+        trace: { flow, confidence: content.confidence ?? confidence },
+        createdAt,
+      };
+      if (isForStaff && !staffChannel) replyStatuses[message.id] = 'dead';
+      else if (!isForStaff && isCustomerChannelPull) replyStatuses[message.id] = 'delivered';
+      return message;
+    });
     worker.replies = [];
+    // A fired timer is spent; the flow's own operations come after, so a restart in the same turn wins.
+    const firedTimer = event.type === 'timer.fired' ? [{ name: event.name, cancel: true as const }] : [];
+    const timers: NonNullable<TurnCommit['timers']> = [
+      ...firedTimer,
+      ...worker.timerOperations.map((operation) => (operation.kind === 'start' ? { name: operation.name, dueAt: now() + operation.delayMilliseconds } : { name: operation.name, cancel: true as const })),
+    ];
+    worker.timerOperations = [];
     await writer.commitTurn({
       journalSeq: entry.seq,
       conversationId: conversation.id,
@@ -235,9 +271,11 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       snapshot: actor.getPersistedSnapshot(),
       replies,
       replyTo: entry.id,
-      deliveredOnCommit: options.deliversFromTranscript?.(conversation.channel) ?? false,
+      replyStatuses,
+      ...(timers.length > 0 && { timers }),
     });
-    return replies;
+    if (timers.length > 0) options.timers?.apply(conversation.id, timers);
+    return replies.filter((reply) => replyStatuses[reply.id] !== 'dead');
   }
 
   async function loadActorFresh(worker: ConversationWorker): Promise<Actor<AnyStateMachine>> {

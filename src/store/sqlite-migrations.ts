@@ -74,4 +74,18 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'timers',
+    sql: `
+      -- Deadlines flows set (an unclaimed handoff, a reminder). XState does not restore delayed transitions from a
+      -- snapshot, so they live here, are written with the turn that set them, and are re-armed at start.
+      CREATE TABLE timers (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, name)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

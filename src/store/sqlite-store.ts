@@ -125,7 +125,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     pendingOutbound: db.prepare<[], ItemRow>("SELECT * FROM items WHERE direction = 'out' AND status = 'pending' ORDER BY seq"),
     // Replies come after the message they answer, in the same conversation: walk that index rather than keep another.
     repliesTo: db.prepare<[string], { body: string }>("SELECT reply.body FROM items AS inbound JOIN items AS reply ON reply.conversation_id = inbound.conversation_id AND reply.seq > inbound.seq WHERE inbound.id = ? AND reply.direction = 'out' AND reply.reply_to = inbound.id ORDER BY reply.seq"),
-    transcript: db.prepare<[string, number], { body: string }>("SELECT body FROM (SELECT seq, body FROM items WHERE conversation_id = ? AND kind = 'message' ORDER BY seq DESC LIMIT ?) ORDER BY seq"),
+    // The customer's transcript: what was said on the conversation's own channel (not the staff thread's notes).
+    transcript: db.prepare<[string, number], { body: string }>("SELECT body FROM (SELECT items.seq, items.body FROM items JOIN conversations ON conversations.id = items.conversation_id WHERE items.conversation_id = ? AND items.kind = 'message' AND items.channel = conversations.channel ORDER BY items.seq DESC LIMIT ?) ORDER BY seq"),
+    upsertTimer: db.prepare('INSERT INTO timers (conversation_id, name, due_at) VALUES (?, ?, ?) ON CONFLICT (conversation_id, name) DO UPDATE SET due_at = excluded.due_at'),
+    deleteTimer: db.prepare('DELETE FROM timers WHERE conversation_id = ? AND name = ?'),
+    loadTimers: db.prepare<[], { conversation_id: string; name: string; due_at: number }>('SELECT * FROM timers ORDER BY due_at'),
     upsertSnapshot: db.prepare('INSERT INTO snapshots (conversation_id, flow_version, snapshot, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET flow_version = excluded.flow_version, snapshot = excluded.snapshot, updated_at = excluded.updated_at'),
     getState: db.prepare<[string, string], { value: string }>('SELECT value FROM channel_state WHERE channel = ? AND key = ?'),
     setState: db.prepare('INSERT INTO channel_state (channel, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (channel, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'),
@@ -183,8 +187,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       statements.markProcessed.run(now, turn.journalSeq);
       statements.upsertSnapshot.run(turn.conversationId, turn.flowVersion, JSON.stringify(turn.snapshot), now);
       for (const reply of turn.replies) {
-        const isDelivered = turn.deliveredOnCommit === true;
-        statements.insertOutbound.run(reply.id, turn.conversationId, reply.channel, turn.replyTo ?? null, JSON.stringify(reply), isDelivered ? 'delivered' : 'pending', reply.createdAt, isDelivered ? now : null);
+        const status = turn.replyStatuses?.[reply.id] ?? 'pending';
+        statements.insertOutbound.run(reply.id, turn.conversationId, reply.channel, turn.replyTo ?? null, JSON.stringify(reply), status, reply.createdAt, status === 'pending' ? null : now);
+      }
+      for (const timer of turn.timers ?? []) {
+        if ('cancel' in timer) statements.deleteTimer.run(turn.conversationId, timer.name);
+        else statements.upsertTimer.run(turn.conversationId, timer.name, timer.dueAt);
       }
     }
     for (const update of batch.deliveries) {
@@ -226,6 +234,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     repliesTo: (messageId) => wrap('read replies', () => statements.repliesTo.all(messageId).map((row) => JSON.parse(row.body) as Message)),
     transcript: (conversationId, transcriptOptions) => wrap('read a transcript', () =>
       statements.transcript.all(conversationId, transcriptOptions?.limit ?? 1000).map((row) => JSON.parse(row.body) as Message)),
+    loadTimers: () => wrap('read timers', () => statements.loadTimers.all().map((row) => ({ conversationId: row.conversation_id, name: row.name, dueAt: row.due_at }))),
     channelState: (channel): ChannelState => ({
       get: (key) => wrap('read channel state', () => {
         const row = statements.getState.get(channel, key);

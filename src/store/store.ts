@@ -86,8 +86,17 @@ export interface TurnCommit {
   snapshot: unknown;
   replies: Message[];
   replyTo?: string;
-  /** The channel delivers from the transcript itself (web): the replies are delivered once committed. */
-  deliveredOnCommit?: boolean;
+  /** Per-reply status overrides: 'delivered' (delivered on commit) or 'dead' (nowhere to deliver it). */
+  replyStatuses?: Record<string, 'delivered' | 'dead'>;
+  /** Timers the turn started (with their absolute deadline) or cancelled. */
+  timers?: Array<{ name: string; dueAt: number } | { name: string; cancel: true }>;
+}
+
+export interface TimerRecord {
+  conversationId: string;
+  name: string;
+  /** Epoch milliseconds. */
+  dueAt: number;
 }
 
 export interface DeliveryUpdate {
@@ -145,5 +154,6 @@ export interface Store {
   repliesTo(messageId: string): Promise<Message[]>;
   transcript(conversationId: string, options?: { limit?: number }): Promise<Message[]>;
   channelState(channel: Channel): ChannelState;
+  loadTimers(): Promise<TimerRecord[]>;
   close(): Promise<void>;
 }

@@ -31,18 +31,16 @@ test('an SMS customer who opens with a question hears the disclosure first', asy
   chat = await startTestChat({ channel: 'sms', customer: '+15550100001' });
   await chat.customer('what is the airspeed velocity of an unladen swallow');
   await chat.expectBot(/^Hi! I'm the automated assistant for Riverside Cycles\. Type "agent"/);
-  await chat.expectBot(/I'm not sure I understood/);
-  await chat.customer('and what about a laden one');
-  await chat.expectBot(/I'm not sure I understood/);
+  await chat.expectBot(/don't know/);
+  await chat.expectBot(/bring in a member of our team/);
   chat.expectNoMoreReplies();
 });
 
-test('a message the bot does not understand gets "not sure" and a way to a person, never a guess', async () => {
+test("a message the bot does not understand gets 'I don't know' and the offer of a person, never a guess", async () => {
   chat = await startTestChat({ channel: 'web' });
   await chat.expectBot(/automated assistant/);
-  const reply = await chat.customer('zxqv plorb');
-  expect(reply).toHaveLength(1);
-  expect(reply[0]!.text).toMatch(/not sure I understood/);
-  expect(reply[0]!.quickReplies).toEqual([{ label: 'Talk to a person', value: 'agent' }]);
-  expect(reply[0]!.trace).toEqual({ flow: 'router', confidence: 0 });
+  const replies = await chat.customer('zxqv plorb');
+  expect(replies.map((reply) => reply.text)).toEqual([expect.stringMatching(/don't know the answer to that, and I'd rather not guess/), expect.stringMatching(/bring in a member of our team/)]);
+  expect(replies[1]!.quickReplies?.map((quickReply) => quickReply.value)).toEqual(['yes', 'no']);
+  expect(replies[0]!.trace?.flow).toBe('faq');
 });

@@ -67,68 +67,119 @@ export async function startTestApp(options: { flowsDirectory?: string; services?
   };
 }
 
+export interface TestStaff {
+  /** A staff member takes the handoff ("Claim" in Slack). */
+  claim(staffName: string): Promise<void>;
+  /** A staff member writes in the handoff thread. */
+  reply(staffName: string, text: string): Promise<void>;
+  /** A staff member hands the conversation back to the bot ("Resolve"). */
+  resolve(staffName: string): Promise<void>;
+  /** What the staff console received for this conversation (handoff notifications). */
+  readonly thread: Message[];
+}
+
 export interface TestChat {
   readonly conversationId: string;
-  /** Everything the bot has said so far, in order. */
+  /** Everything delivered to the customer so far (bot, staff and system messages), in order. */
   readonly transcript: Message[];
   customer(text: string): Promise<Message[]>;
-  /** Takes the next unread bot message and checks it: exact text, or a pattern; `cites` checks a citation source. */
-  expectBot(expected: string | RegExp, options?: { cites?: string }): Promise<Message>;
+  /** Takes the next unread message to the customer and checks it: exact text, or a pattern; `cites` checks a citation. */
+  expectBot(expected: string | RegExp, options?: { cites?: string; role?: Message['role'] }): Promise<Message>;
   expectNoMoreReplies(): void;
   activeFlow(): Promise<string>;
+  staff: TestStaff;
+  /** Stops the app as a deploy would and starts a new one on the same data (timers and snapshots must survive). */
+  restart(options?: { now?: () => number }): Promise<void>;
+  /** Waits until everything queued has been delivered. */
+  settle(): Promise<void>;
   app: Frontdesk;
   close(): Promise<void>;
 }
 
 /**
- * A conversation with the real runtime, read like a script:
+ * A conversation with the real runtime, read like a script. The customer's channel and the staff console (Slack)
+ * are stand-ins that record what was delivered to them.
  *
  * @example
  * const chat = await startTestChat();
  * await chat.customer('hello');
  * await chat.expectBot(/automated assistant/);
  */
-export async function startTestChat(options: { channel?: Channel; customer?: string; customerName?: string; greet?: boolean; services?: ServiceImplementations; flowsDirectory?: string } = {}): Promise<TestChat> {
+export async function startTestChat(options: { channel?: Channel; customer?: string; customerName?: string; greet?: boolean; services?: ServiceImplementations; flowsDirectory?: string; withStaffConsole?: boolean; env?: Record<string, string>; now?: () => number } = {}): Promise<TestChat> {
   const channel = options.channel ?? 'web';
-  const capture = createCaptureAdapter(channel);
-  const testApp = await startTestApp({ services: options.services, flowsDirectory: options.flowsDirectory, adapters: [capture] });
-  await testApp.app.start();
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'frontdesk-chat-'));
+  const customerSide = createCaptureAdapter(channel);
+  const staffSide = createCaptureAdapter('slack');
+  const start = async (now?: () => number) => {
+    const started = await startTestApp({ services: options.services, flowsDirectory: options.flowsDirectory, dataDirectory, env: options.env, now, adapters: options.withStaffConsole === false ? [customerSide] : [customerSide, staffSide] });
+    await started.app.start();
+    return started;
+  };
+  let testApp = await start(options.now);
   const customerKey = options.customer ?? `customer-${randomUUID()}`;
   const conversationKey = channel === 'web' ? `c_${randomUUID()}` : customerKey;
-  const transcript: Message[] = [];
   let read = 0;
   let conversationId = '';
+  const settle = () => testApp.app.delivery.idle();
   if (channel === 'web' || options.greet) {
     const opened = await testApp.app.gateway.openConversation({ conversationId: channel === 'web' ? conversationKey : undefined, channel, conversationKey, customerKey, customerName: options.customerName });
     conversationId = opened.conversation.id;
-    transcript.push(...(await opened.replies));
+    await opened.replies;
+    await settle();
   }
-  return {
+  const staffEvent = async (event: { type: string; [key: string]: unknown }) => {
+    const { replies } = await testApp.app.gateway.dispatchTo(conversationId, event, `staff:${randomUUID()}`);
+    await replies;
+    await settle();
+  };
+  const chat: TestChat = {
     get conversationId() {
       return conversationId;
     },
-    transcript,
-    app: testApp.app,
+    get transcript() {
+      return customerSide.sent.filter((message) => message.conversationId === conversationId);
+    },
+    get app() {
+      return testApp.app;
+    },
     async customer(text) {
       const received = await testApp.app.gateway.receive({ channel, externalId: randomUUID(), conversationKey, customerKey, customerName: options.customerName, text });
       conversationId = received.conversation.id;
       const replies = await received.replies;
-      transcript.push(...replies);
-      return replies;
+      await settle();
+      return replies.filter((reply) => reply.channel === channel);
     },
     async expectBot(expected, expectOptions) {
-      const message = transcript[read];
-      expect(message, `expected the bot to say ${String(expected)}, but it said nothing more`).toBeDefined();
+      const message = chat.transcript[read];
+      expect(message, `expected the customer to receive ${String(expected)}, but nothing more arrived`).toBeDefined();
       read++;
       if (typeof expected === 'string') expect(message!.text).toBe(expected);
       else expect(message!.text).toMatch(expected);
       if (expectOptions?.cites) expect(message!.citations?.map((citation) => citation.source)).toContain(expectOptions.cites);
+      if (expectOptions?.role) expect(message!.role).toBe(expectOptions.role);
       return message!;
     },
     expectNoMoreReplies() {
-      expect(transcript.slice(read).map((message) => message.text)).toEqual([]);
+      expect(chat.transcript.slice(read).map((message) => message.text)).toEqual([]);
     },
     activeFlow: () => testApp.app.runtime.activeFlow(conversationId),
-    close: () => testApp.close(),
+    staff: {
+      claim: (staffName) => staffEvent({ type: 'handoff.claimed', staffName }),
+      reply: (staffName, text) => staffEvent({ type: 'agent.replied', staffName, text }),
+      resolve: (staffName) => staffEvent({ type: 'handoff.resolved', staffName }),
+      get thread() {
+        return staffSide.sent.filter((message) => message.conversationId === conversationId);
+      },
+    },
+    async restart(restartOptions) {
+      await testApp.app.stop();
+      testApp = await start(restartOptions?.now ?? options.now);
+    },
+    settle,
+    async close() {
+      await testApp.app.stop();
+      rmSync(dataDirectory, { recursive: true, force: true });
+    },
   };
+  return chat;
 }
