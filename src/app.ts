@@ -84,11 +84,12 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
   // The scheduler fires through the gateway, which is created after the runtime that applies timers.
   let fireTimer: (conversationId: string, name: string, dueAt: number) => Promise<void> = async () => undefined;
   const timers = createTimerScheduler({ store, now, logger, fire: (...args) => fireTimer(...args) });
+  const services: ServiceImplementations = { requestHandoff, ...options.services };
   const runtime = createConversationRuntime({
     store,
     writer,
     flows: options.flows,
-    services: { requestHandoff, ...options.services },
+    services,
     delivery,
     classify,
     deliversFromTranscript: (channel) => adapters.get(channel as Channel)?.deliversFromTranscript === true,
@@ -107,7 +108,7 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
 
   for (const plugin of options.channels ?? []) {
     if (!plugin.isEnabled(env) && !options.forceChannels?.includes(plugin.channel)) continue;
-    adapters.set(plugin.channel, await plugin.create({ gateway, store, state: store.channelState(plugin.channel), config, env, logger, secret, now }));
+    adapters.set(plugin.channel, await plugin.create({ gateway, store, state: store.channelState(plugin.channel), config, env, logger, secret, now, services }));
   }
   for (const adapter of options.adapters ?? []) adapters.set(adapter.channel, adapter);
   if (server) {

@@ -8,6 +8,7 @@ import type { Gateway } from './gateway/gateway.js';
 import type { Logger } from './logger.js';
 import type { Channel } from './message.js';
 import type { ChannelState, Store } from './store/store.js';
+import type { ServiceImplementations } from './runtime/conversation-runtime.js';
 
 /** What the core gives a channel when it starts: the gateway to send inbound messages to, and read access. */
 export interface ChannelContext {
@@ -21,6 +22,11 @@ export interface ChannelContext {
   /** A server-side secret for signing what the channel hands out (web chat tokens). */
   secret: string;
   now: () => number;
+  /**
+   * The services flows use, for channels that need them too (the staff console's "Suggest a reply" asks
+   * `searchKnowledge`; its handoff card shows `lookupCustomer`). Called outside any turn: `context.afterCommit` is not available.
+   */
+  services: ServiceImplementations;
 }
 
 export interface ChannelPlugin {

@@ -64,7 +64,7 @@ export function readEnv<T extends z.ZodObject>(schema: T, env: NodeJS.ProcessEnv
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0]);
   const why = descriptions[name] ?? help[name];
-  const got = cleaned[name] === undefined ? 'it is not set' : `got ${JSON.stringify(name.includes('SECRET') || name.includes('TOKEN') || name.includes('PASSWORD') ? '…' : cleaned[name])}`;
+  const got = cleaned[name] === undefined ? 'it is not set' : `got ${JSON.stringify(/secret|token|password|key/i.test(name) ? '…' : cleaned[name])}`;
   throw new FrontdeskError(
     cleaned[name] === undefined ? 'config_missing' : 'config_invalid',
     `${name} is invalid: ${issue.message} (${got}).${why ? ` It is ${why}.` : ''} Fix it in .env (see .env.example) or unset it to use the default.`,

@@ -20,9 +20,13 @@ export interface RecommendationsResult {
 export type { HandoffOutcome as HandoffResult } from '../handoff/handoff-service.js';
 import type { HandoffOutcome } from '../handoff/handoff-service.js';
 
+/** What the business knows about a customer; fields are present only when known (and allowed to be shown). */
 export interface ProfileResult {
   name?: string;
+  email?: string;
+  phone?: string;
   isReturning: boolean;
+  recentOrders?: Array<{ orderNumber: string; status: string; placedAt: string; total?: number }>;
 }
 
 /** The services a flow may `invoke`, by name. The runtime provides them; a flow names the ones it needs in `needs`. */

@@ -13,7 +13,13 @@ import type { FlowEvent, FlowInput, IntentMatch } from '../flow/types.js';
 export interface ServiceCallContext {
   conversationId: string;
   customerId: string;
+  channel: Channel;
   signal: AbortSignal;
+  /**
+   * Runs `task` once this turn is committed (its replies are in the outbox). For work that must not happen unless
+   * the turn sticks, or that would undo the turn's own rows, such as erasing a customer's data on request.
+   */
+  afterCommit(task: () => Promise<void> | void): void;
 }
 
 export type ServiceImplementation = (input: any, context: ServiceCallContext) => Promise<unknown>;
@@ -66,6 +72,7 @@ interface ConversationWorker {
   lastUsed: number;
   replies: Array<{ content: ReplyContent; flow: string }>;
   timerOperations: TimerOperation[];
+  afterCommit: Array<() => Promise<void> | void>;
   pendingServices: Set<Promise<unknown>>;
   abort?: AbortController;
   actorError?: unknown;
@@ -81,6 +88,8 @@ export interface ConversationRuntime {
   /** The id of the flow a conversation is in, or 'router' when it is listening (for tests and dashboards). */
   activeFlow(conversationId: string): Promise<string>;
   liveActorCount(): number;
+  /** Drops a conversation's actor from memory (after its data was erased); the next message starts afresh. */
+  forget(conversationId: string): void;
   evictIdle(): number;
   stop(): Promise<void>;
 }
@@ -108,7 +117,13 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     serviceActors[name] = fromPromise(async ({ input, system }) => {
       const worker = workerBySystem.get(system);
       if (!worker) throw new FrontdeskError('internal', `Service "${name}" ran outside a conversation.`);
-      const call = implementation(input, { conversationId: worker.conversationId, customerId: worker.customerId ?? '', signal: worker.abort?.signal ?? new AbortController().signal });
+      const call = implementation(input, {
+        conversationId: worker.conversationId,
+        customerId: worker.customerId ?? '',
+        channel: worker.conversation!.channel,
+        signal: worker.abort?.signal ?? new AbortController().signal,
+        afterCommit: (task) => worker.afterCommit.push(task),
+      });
       worker.pendingServices.add(call);
       try {
         return await call;
@@ -129,7 +144,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   function workerFor(conversationId: string): ConversationWorker {
     let worker = workers.get(conversationId);
     if (!worker) {
-      worker = { conversationId, queue: [], isBusy: false, lastUsed: now(), replies: [], timerOperations: [], pendingServices: new Set() };
+      worker = { conversationId, queue: [], isBusy: false, lastUsed: now(), replies: [], timerOperations: [], afterCommit: [], pendingServices: new Set() };
       workers.set(conversationId, worker);
       if (workers.size > maxLiveActors) evictLeastRecentlyUsed();
     }
@@ -216,6 +231,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     let actor = worker.actor ?? (await loadActor(worker));
     worker.replies = [];
     worker.timerOperations = [];
+    worker.afterCommit = [];
     worker.actorError = undefined;
     worker.abort = new AbortController();
     const event = toEvent(entry);
@@ -275,6 +291,15 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       ...(timers.length > 0 && { timers }),
     });
     if (timers.length > 0) options.timers?.apply(conversation.id, timers);
+    const afterCommit = worker.afterCommit;
+    worker.afterCommit = [];
+    for (const task of afterCommit) {
+      try {
+        await task();
+      } catch (error) {
+        logger.error({ err: error, conversationId: conversation.id }, 'a task after a committed turn failed');
+      }
+    }
     return replies.filter((reply) => replyStatuses[reply.id] !== 'dead');
   }
 
@@ -360,6 +385,14 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       return currentFlow(actor);
     },
     liveActorCount: () => [...workers.values()].filter((worker) => worker.actor).length,
+    forget(conversationId) {
+      const worker = workers.get(conversationId);
+      if (!worker) return;
+      worker.actor?.stop();
+      worker.actor = undefined;
+      worker.conversation = undefined;
+      if (!worker.isBusy && worker.queue.length === 0) workers.delete(conversationId);
+    },
     evictIdle() {
       const cutoff = now() - idleMilliseconds;
       let count = 0;
