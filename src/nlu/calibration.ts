@@ -1,11 +1,13 @@
-/** One held-out question seen during calibration. */
+/** One held-out in-scope question seen during calibration (cross-validation: its example was left out of training). */
 export interface CalibrationPoint {
-  /** The model's logits for the question. */
+  /** The model's (fused) class scores for the question. */
   logits: Float64Array;
-  /** Index of the true label, or -1 for a pseudo out-of-scope question (its category was held out of training). */
+  /** Index of the true label. */
   label: number;
   /** Similarity of the question to the training examples of the predicted label (0..1). */
   support: number;
+  /** Similarity of the question to its nearest training example of any (candidate) label (0..1). */
+  nearest: number;
 }
 
 /** Maps the model's raw outputs to a probability that the top label is right. */
@@ -16,12 +18,36 @@ export interface Calibration {
   b: number;
   c: number;
   threshold: number;
+  /**
+   * Novelty line: a question whose nearest training example is less similar than this gets its confidence scaled
+   * below `threshold` (refused). 0 turns the test off.
+   */
+  minNearest: number;
+  /** Weight of the nearest-example similarity in the class scores (chosen on the held-out folds; 0 = linear model only). */
+  knnWeight: number;
+  /** Share of correctly answered held-out questions the threshold refuses (the target it was set for). */
+  targetRefusalRate: number;
+  /** Held-out questions the calibration saw, and the share of them the model got right before the threshold. */
+  heldOutCount: number;
+  heldOutAccuracy: number;
   /** Set when there was too little data to calibrate and defaults were used. */
   isFallback: boolean;
 }
 
 /** Used when the data are too small to hold anything out: the confidence is the support alone. */
-export const FALLBACK_CALIBRATION: Calibration = { temperature: 1, a: 0, b: 8, c: -4, threshold: 0.5, isFallback: true };
+export const FALLBACK_CALIBRATION: Calibration = {
+  temperature: 1,
+  a: 0,
+  b: 8,
+  c: -4,
+  threshold: 0.5,
+  minNearest: 0,
+  knnWeight: 0,
+  targetRefusalRate: Number.NaN,
+  heldOutCount: 0,
+  heldOutAccuracy: Number.NaN,
+  isFallback: true,
+};
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const clampProbability = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
@@ -36,41 +62,85 @@ export function topProbability(logits: Float64Array, temperature: number): { ind
 }
 
 /** The calibrated confidence for one prediction. */
-export function confidenceOf(calibration: Calibration, probability: number, support: number): number {
+export function confidenceOf(calibration: Calibration, probability: number, support: number, nearest = support): number {
   const p = clampProbability(probability);
-  return sigmoid(calibration.a * Math.log(p / (1 - p)) + calibration.b * support + calibration.c);
+  const confidence = sigmoid(calibration.a * Math.log(p / (1 - p)) + calibration.b * support + calibration.c);
+  // Beyond the novelty line the confidence is capped below the threshold, in proportion to the distance (so it
+  // still rises with the evidence, and `confidence < threshold` stays the one refusal rule).
+  if (nearest < calibration.minNearest) return Math.min(confidence, (0.999 * calibration.threshold * Math.max(0, nearest)) / calibration.minNearest);
+  return confidence;
 }
 
 /**
- * Fits the calibration from held-out questions without any real out-of-scope data:
- * 1. temperature scaling on the in-scope points (minimum negative log-likelihood of the true label), so that
- *    the ranked scores are honest probabilities;
+ * Fits the calibration from held-out in-scope questions only (no out-of-scope data, real or pseudo):
+ * 1. temperature scaling (minimum negative log-likelihood of the true label), so that the ranked scores are honest
+ *    probabilities;
  * 2. a three-parameter logistic regression that predicts "the top label is right" from the tempered top probability
- *    and the support, with pseudo out-of-scope points (held-out categories) and mistakes as negatives;
- * 3. the threshold on that confidence that maximises in-scope accuracy (right and accepted) plus `refusalWeight` ×
- *    pseudo out-of-scope rejection. Held-out categories are siblings of the trained ones (harder to tell apart than
- *    a real stranger's question), so weighting them fully (1) refuses too many good questions; 0.5 is the default.
+ *    and the support (similarity to the nearest training example of that label); mistakes are the negatives;
+ * 3. the threshold: the `targetRefusalRate` quantile of the confidence of the correctly answered held-out questions
+ *    (split-conformal style), so about that share of good answers is refused, whatever the data set;
+ * 4. the novelty line `minNearest`: the `noveltyRefusalRate` quantile of the similarity of the correctly answered
+ *    held-out questions to their nearest training example. Near-sibling questions are caught by (3); real strangers
+ *    ("tell me a joke about penguins") by (4), because they are far from every training question even when the
+ *    softmax happens to be peaked.
  */
-export function fitCalibration(points: readonly CalibrationPoint[], refusalWeight = 0.5): Calibration {
-  const inScope = points.filter((point) => point.label >= 0);
-  const outOfScope = points.filter((point) => point.label < 0);
-  if (inScope.length < 3 || outOfScope.length < 2) return FALLBACK_CALIBRATION;
-  const temperature = fitTemperature(inScope);
+export function fitCalibration(
+  points: readonly CalibrationPoint[],
+  settings: { targetRefusalRate?: number; noveltyRefusalRate?: number; knnWeight?: number } = {},
+): Calibration {
+  const { targetRefusalRate = 0.02, noveltyRefusalRate = 0.01, knnWeight = 0 } = settings;
+  if (points.length < 10) return FALLBACK_CALIBRATION;
+  const temperature = fitTemperature(points);
   const samples = points.map((point) => {
     const { index, probability } = topProbability(point.logits, temperature);
     const p = clampProbability(probability);
-    return { x1: Math.log(p / (1 - p)), x2: point.support, isRight: point.label === index, isInScope: point.label >= 0 };
+    return { x1: Math.log(p / (1 - p)), x2: point.support, isRight: point.label === index };
   });
-  if (!samples.some((sample) => sample.isRight)) return FALLBACK_CALIBRATION;
+  const rightCount = samples.filter((sample) => sample.isRight).length;
+  if (rightCount < 5) return FALLBACK_CALIBRATION;
   const rows = samples.map((sample): [number, number, number] => [sample.x1, sample.x2, sample.isRight ? 1 : 0]);
   let [a, b, c] = fitLogistic(rows);
   // Confidence must never fall as the probability or the support rises. On a handful of points the fit can come out
-  // with a negative slope (noise); then that input is dropped and the other refitted alone.
+  // with a negative slope (noise); then that input is dropped and the other refitted alone. With no mistakes at all
+  // (a perfect held-out score), the fit is flat and says nothing: use the support alone.
   if (b < 0) [a, b, c] = fitLogistic(rows.map(([x1, , y]): [number, number, number] => [x1, 0, y]));
   if (a < 0) [a, b, c] = fitLogistic(rows.map(([, x2, y]): [number, number, number] => [0, x2, y]));
-  if (a < 0 || b < 0) return FALLBACK_CALIBRATION;
-  const scored = samples.map((sample) => ({ ...sample, confidence: sigmoid(a * sample.x1 + b * sample.x2 + c) }));
-  return { temperature, a, b, c, threshold: balancedThreshold(scored, refusalWeight), isFallback: false };
+  if (a < 0 || b < 0 || (a === 0 && b === 0) || rightCount === samples.length) {
+    [a, b, c] = [FALLBACK_CALIBRATION.a, FALLBACK_CALIBRATION.b, FALLBACK_CALIBRATION.c];
+  }
+  const rightConfidences = samples
+    .filter((sample) => sample.isRight)
+    .map((sample) => sigmoid(a * sample.x1 + b * sample.x2 + c))
+    .sort((x, y) => x - y);
+  const rightNearest = points
+    .filter((_, i) => samples[i].isRight)
+    .map((point) => point.nearest)
+    .sort((x, y) => x - y);
+  return {
+    temperature,
+    a,
+    b,
+    c,
+    threshold: lowerQuantile(rightConfidences, targetRefusalRate),
+    minNearest: lowerQuantile(rightNearest, noveltyRefusalRate),
+    knnWeight,
+    targetRefusalRate,
+    heldOutCount: samples.length,
+    heldOutAccuracy: rightCount / samples.length,
+    isFallback: false,
+  };
+}
+
+/**
+ * The q-quantile of sorted values by linear interpolation between order statistics (position q × (n − 1)), so a
+ * small calibration set still gets a threshold between its lowest values rather than none at all.
+ */
+function lowerQuantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0 || q <= 0) return 0;
+  const position = Math.min(1, q) * (sorted.length - 1);
+  const lower = Math.floor(position);
+  const upper = Math.min(sorted.length - 1, lower + 1);
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
 }
 
 function fitTemperature(points: readonly CalibrationPoint[]): number {
@@ -160,23 +230,4 @@ function solve3(matrix: number[][], vector: number[]): number[] | undefined {
     }
   }
   return m.map((row, i) => row[3] / m[i][i]);
-}
-
-function balancedThreshold(samples: ReadonlyArray<{ confidence: number; isRight: boolean; isInScope: boolean }>, refusalWeight: number): number {
-  const inScopeCount = samples.filter((sample) => sample.isInScope).length;
-  const outOfScopeCount = samples.length - inScopeCount;
-  const sorted = [...samples].sort((x, y) => x.confidence - y.confidence);
-  // Threshold t accepts confidence ≥ t. Start by accepting everything, then raise t past one sample at a time.
-  let rightAccepted = samples.filter((sample) => sample.isRight).length;
-  let outOfScopeRejected = 0;
-  let best = { score: rightAccepted / inScopeCount, threshold: 0 };
-  for (let i = 0; i < sorted.length; i++) {
-    if (sorted[i].isRight) rightAccepted--;
-    if (!sorted[i].isInScope) outOfScopeRejected++;
-    if (i + 1 < sorted.length && sorted[i + 1].confidence === sorted[i].confidence) continue;
-    const score = rightAccepted / inScopeCount + refusalWeight * (outOfScopeRejected / outOfScopeCount);
-    const threshold = i + 1 < sorted.length ? (sorted[i].confidence + sorted[i + 1].confidence) / 2 : sorted[i].confidence + 1e-6;
-    if (score > best.score) best = { score, threshold };
-  }
-  return best.threshold;
 }

@@ -38,37 +38,58 @@ export interface IntentClassifierOptions {
   wordVectors?: WordVectors | null;
   features?: FeatureOptions;
   training?: SoftmaxOptions;
-  /** A fixed out-of-scope threshold on the confidence; skips the calibration rounds (faster training). */
+  /** A fixed out-of-scope threshold on the confidence; skips the calibration folds (faster training). */
   threshold?: number;
-  /** Calibration rounds; each holds out a different share of the labels as pseudo out-of-scope. Default 3 (2 above 3,000 examples). */
-  calibrationRounds?: number;
-  /** Share of the labels held out per round (at least one). Default 0.2. */
-  holdoutLabelShare?: number;
   /**
-   * How much a refused pseudo out-of-scope question is worth against a right in-scope answer when the threshold is
-   * chosen (see fitCalibration). Lower refuses less. Default 0.5.
+   * Share of correctly answered held-out questions that the out-of-scope threshold may refuse. Lower answers more
+   * in-scope questions and refuses fewer strangers. Default 0.02.
    */
+  targetRefusalRate?: number;
+  /**
+   * Opt-in: choose the refusal rate among 1, 2, 3, 5 and 10 % by holding out a fifth of the labels as pseudo
+   * out-of-scope (one extra fit). Off by default: held-out labels are near siblings, and on BANKING77 this picked
+   * 10 %, refusing about 15 % of in-scope questions (docs/nlu.md). When on, `targetRefusalRate` is ignored.
+   */
+  chooseRefusalRate?: boolean;
+  /**
+   * Share of correctly answered held-out questions whose nearest training example may be farther than the novelty
+   * line; a question beyond it is refused however sure the linear model is (strangers: "tell me a joke"). Default 0.01
+   * (half the chosen rate with `chooseRefusalRate`).
+   */
+  noveltyRefusalRate?: number;
+  /**
+   * Cross-validation folds for the calibration. Sets of at most 3,000 questions run all of them (every question is
+   * held out once); larger sets run one fold, which already holds out thousands of questions. Default 5.
+   */
+  calibrationFolds?: number;
+  /**
+   * Weight of the nearest-training-example similarity added to the linear model's scores of its `knnCandidates` best
+   * labels. Default: chosen on the held-out fold among 0, 2, 4 and 8 (0 when there is no calibration).
+   */
+  knnWeight?: number;
+  /** How many of the linear model's best labels are re-scored with the nearest-example similarity. Default 5. */
+  knnCandidates?: number;
+  /** @deprecated Ignored since the calibration no longer holds out whole labels. */
+  calibrationRounds?: number;
+  /** @deprecated Ignored since the calibration no longer holds out whole labels. */
+  holdoutLabelShare?: number;
+  /** @deprecated Ignored; see `targetRefusalRate`. */
   refusalWeight?: number;
-  /** Seed for every random choice (shuffles, hold-outs): same data and seed, same classifier. Default 1. */
+  /** Seed for every random choice (shuffles, folds): same data and seed, same classifier. Default 1. */
   seed?: number;
 }
 
 const DEFAULT_FEATURES: FeatureOptions = { vectorWeight: 2, neighbourWeight: 1 };
-
-interface FittedModel {
-  featurizer: TextFeaturizer;
-  model: LinearModel;
-  labels: string[];
-  /** Training rows of each label, for the support (nearest-example similarity). */
-  rowsByLabel: SparseVector[][];
-}
+const KNN_WEIGHTS = [0, 2, 4, 8];
 
 /**
  * Trains an offline intent classifier: multinomial logistic regression over sublinear TF-IDF word 1–2-grams and
- * character 3–5-grams, plus SIF-averaged word vectors and a "similar training words" block. Its out-of-scope
- * threshold and confidence are calibrated by holding out some labels as pseudo out-of-scope (no real out-of-scope
- * examples are needed). Asynchronous only because it may load the word-vector cache; training itself runs
- * synchronously (about 15 s for 10,000 questions and 77 labels, well under a second for a few hundred).
+ * character 3–5-grams, plus SIF-averaged word vectors and a "similar training words" block, re-scored with the
+ * similarity to the nearest training example of each candidate label. Its out-of-scope threshold and confidence are
+ * calibrated by cross-validation on in-scope questions only (no out-of-scope examples are needed): the threshold
+ * refuses about `targetRefusalRate` of the good held-out answers, and questions far from everything fall below it.
+ * Asynchronous only because it may load the word-vector cache; training itself runs synchronously (about 10 s for
+ * 10,000 questions and 77 labels, well under a second for a few hundred).
  *
  * @example
  * const classifier = await trainIntentClassifier([
@@ -93,102 +114,256 @@ export function trainIntentClassifierSync(examples: LabelledExample[], options: 
   if (labels.length === 0) {
     throw new FrontdeskError('config_invalid', 'The intent classifier needs at least one labelled example with non-empty text (got none).');
   }
-  const wordVectors = options.wordVectors ?? undefined;
   const seed = options.seed ?? 1;
-  const fitted = fitModel(clean, labels, wordVectors, options, seed);
+  // One featurizer for the folds and the final model: n-grams seen only in a held-out question get no weight in a
+  // model that never trained on them, so they count as unknown there, as a stranger's words would.
+  const featurizer = TextFeaturizer.fit(clean.map((example) => example.text), { ...DEFAULT_FEATURES, ...options.features }, options.wordVectors ?? undefined);
+  const labelIndex = new Map(labels.map((label, index) => [label, index]));
+  const rows = clean.map((example) => featurizer.transform(example.text));
+  const targets = Int32Array.from(clean, (example) => labelIndex.get(example.label)!);
+  const scorer = new KnnScorer(featurizer.dimension, options.knnCandidates ?? 5);
   const calibration =
     options.threshold !== undefined
-      ? { ...FALLBACK_CALIBRATION, temperature: 1, threshold: options.threshold }
-      : calibrate(clean, labels, wordVectors, options, seed);
-  return createClassifier(fitted, calibration);
+      ? { ...FALLBACK_CALIBRATION, knnWeight: options.knnWeight ?? 0, threshold: options.threshold }
+      : calibrate(rows, targets, labels.length, featurizer.dimension, scorer, options, seed);
+  const model = fitModel(rows, targets, labels.length, featurizer.dimension, options, seed);
+  return createClassifier(featurizer, model, labels, groupRows(rows, targets, labels.length), scorer, calibration);
 }
 
-function fitModel(examples: readonly LabelledExample[], labels: string[], wordVectors: WordVectors | undefined, options: IntentClassifierOptions, seed: number): FittedModel {
-  const featurizer = TextFeaturizer.fit(examples.map((example) => example.text), { ...DEFAULT_FEATURES, ...options.features }, wordVectors);
-  const labelIndex = new Map(labels.map((label, index) => [label, index]));
-  const rows = examples.map((example) => featurizer.transform(example.text));
-  const targets = Int32Array.from(examples, (example) => labelIndex.get(example.label)!);
+function fitModel(rows: readonly SparseVector[], targets: Int32Array, labelCount: number, dimension: number, options: IntentClassifierOptions, seed: number): LinearModel {
   // Small sets need more passes to converge (measured on BANKING77 10-shot: 12 → 30 epochs, +0.4 points).
-  const epochs = options.training?.epochs ?? Math.min(30, Math.max(12, Math.ceil(30_000 / Math.max(1, examples.length))));
-  const model = trainSoftmax(rows, targets, featurizer.dimension, labels.length, { learningRate: 1, seed, ...options.training, epochs });
-  const rowsByLabel: SparseVector[][] = labels.map(() => []);
-  rows.forEach((row, index) => rowsByLabel[targets[index]].push(row));
-  return { featurizer, model, labels, rowsByLabel };
+  const epochs = options.training?.epochs ?? Math.min(30, Math.max(12, Math.ceil(30_000 / Math.max(1, rows.length))));
+  return trainSoftmax(rows, targets, dimension, labelCount, { learningRate: 1, seed, ...options.training, epochs });
 }
 
-/** Cosine similarity of the query to its closest training example of one label (rows are unit-length per block). */
-function supportOf(query: SparseVector, rows: readonly SparseVector[], scratch: Float32Array): number {
-  let queryNorm = 0;
-  for (let i = 0; i < query.indices.length; i++) {
-    scratch[query.indices[i]] = query.values[i];
-    queryNorm += query.values[i] * query.values[i];
+function groupRows(rows: readonly SparseVector[], targets: Int32Array, labelCount: number): SparseVector[][] {
+  const byLabel: SparseVector[][] = Array.from({ length: labelCount }, () => []);
+  rows.forEach((row, index) => byLabel[targets[index]].push(row));
+  return byLabel;
+}
+
+/**
+ * Similarity of a query to the nearest training example of a label (cosine over the whole feature vector), for the
+ * linear model's best few labels: the re-scoring signal and the "support" that the confidence uses.
+ */
+class KnnScorer {
+  private readonly scratch: Float32Array;
+  constructor(dimension: number, readonly candidates: number) {
+    this.scratch = new Float32Array(dimension);
   }
-  let best = 0;
-  for (const row of rows) {
-    let dot = 0;
-    let rowNorm = 0;
-    for (let i = 0; i < row.indices.length; i++) {
-      dot += row.values[i] * scratch[row.indices[i]];
-      rowNorm += row.values[i] * row.values[i];
+
+  /**
+   * Adds `weight × similarity` to the scores of the `candidates` best labels in `scores` (in place; the other labels
+   * get the smallest similarity found, so they keep their order below). Returns the similarity to the new best
+   * label (`support`) and to the nearest training example of any candidate (`nearest`: how far the question is from
+   * everything the classifier knows).
+   */
+  rescore(query: SparseVector, scores: Float64Array, rowsByLabel: readonly SparseVector[][], weight: number): { support: number; nearest: number } {
+    return applyKnn(scores, this.similarities(query, scores, rowsByLabel), weight);
+  }
+
+  /** The `candidates` best labels of `scores` and the query's similarity to the nearest training example of each. */
+  similarities(query: SparseVector, scores: Float64Array, rowsByLabel: readonly SparseVector[][]): { top: number[]; similarities: number[] } {
+    const top = topIndices(scores, Math.min(this.candidates, scores.length));
+    let queryNorm = 0;
+    for (let i = 0; i < query.indices.length; i++) {
+      this.scratch[query.indices[i]] = query.values[i];
+      queryNorm += query.values[i] * query.values[i];
     }
-    if (rowNorm > 0 && queryNorm > 0) best = Math.max(best, dot / Math.sqrt(rowNorm * queryNorm));
+    const similarities = top.map((label) => nearestSimilarity(rowsByLabel[label], this.scratch, queryNorm));
+    for (let i = 0; i < query.indices.length; i++) this.scratch[query.indices[i]] = 0;
+    return { top, similarities };
   }
-  for (let i = 0; i < query.indices.length; i++) scratch[query.indices[i]] = 0;
+}
+
+/** See {@link KnnScorer.rescore}; the similarities do not depend on the weight, so calibration computes them once. */
+function applyKnn(scores: Float64Array, { top, similarities }: { top: number[]; similarities: number[] }, weight: number): { support: number; nearest: number } {
+  let lowest = Infinity;
+  let nearest = 0;
+  for (const similarity of similarities) {
+    lowest = Math.min(lowest, similarity);
+    nearest = Math.max(nearest, similarity);
+  }
+  if (weight <= 0) return { support: similarities[0], nearest };
+  const isCandidate = new Set(top);
+  for (let c = 0; c < scores.length; c++) if (!isCandidate.has(c)) scores[c] += weight * lowest;
+  let best = 0;
+  top.forEach((label, i) => {
+    scores[label] += weight * similarities[i];
+    if (scores[label] > scores[top[best]]) best = i;
+  });
+  return { support: similarities[best], nearest };
+}
+
+function topIndices(scores: Float64Array, count: number): number[] {
+  const top: number[] = [];
+  for (let c = 0; c < scores.length; c++) {
+    if (top.length === count && scores[c] <= scores[top[count - 1]]) continue;
+    let position = Math.min(top.length, count - 1);
+    while (position > 0 && scores[top[position - 1]] < scores[c]) position--;
+    top.splice(position, 0, c);
+    if (top.length > count) top.length = count;
+  }
+  return top;
+}
+
+const rowNorms = new WeakMap<SparseVector, number>();
+function normOf(row: SparseVector): number {
+  let norm = rowNorms.get(row);
+  if (norm === undefined) {
+    norm = 0;
+    for (let i = 0; i < row.values.length; i++) norm += row.values[i] * row.values[i];
+    norm = Math.sqrt(norm);
+    rowNorms.set(row, norm);
+  }
+  return norm;
+}
+
+function nearestSimilarity(rows: readonly SparseVector[], scattered: Float32Array, queryNorm: number): number {
+  let best = 0;
+  if (queryNorm <= 0) return best;
+  const querySize = Math.sqrt(queryNorm);
+  for (const row of rows) {
+    const { indices, values } = row;
+    let dot = 0;
+    for (let i = 0; i < indices.length; i++) dot += values[i] * scattered[indices[i]];
+    const rowNorm = normOf(row);
+    if (rowNorm > 0) best = Math.max(best, dot / (rowNorm * querySize));
+  }
   return best;
 }
 
 /**
- * Rounds of: hold out a share of the labels (pseudo out-of-scope) and one in five examples of every other label,
- * train on the rest, and record what the model says about the held-out questions. Featurizer included, so words
- * that only the held-out labels use are as unknown to the model as a real stranger's words would be.
+ * Cross-validation on in-scope questions only: every label's examples are dealt into folds; each fold is held out
+ * in turn, the model is trained on the rest, and the held-out questions are scored. Small sets run every fold, large
+ * ones one fold (thousands of points already). The held-out scores choose the nearest-example weight (best held-out
+ * accuracy), the temperature, the confidence mapping and the threshold (see fitCalibration).
  */
-function calibrate(examples: readonly LabelledExample[], labels: string[], wordVectors: WordVectors | undefined, options: IntentClassifierOptions, seed: number): Calibration {
-  if (labels.length < 3) return FALLBACK_CALIBRATION;
+function calibrate(
+  rows: readonly SparseVector[],
+  targets: Int32Array,
+  labelCount: number,
+  dimension: number,
+  scorer: KnnScorer,
+  options: IntentClassifierOptions,
+  seed: number,
+): Calibration {
+  if (labelCount < 3) return FALLBACK_CALIBRATION;
+  const folds = Math.max(2, options.calibrationFolds ?? 5);
   const random = createRandom(seed ^ 0x9e3779b9);
-  const shuffledLabels = shuffleInPlace([...labels], random);
-  const holdoutCount = Math.max(1, Math.round(labels.length * (options.holdoutLabelShare ?? 0.2)));
-  // Two rounds on large sets keep training of 10k questions well under 30 s; the estimate is already stable there.
-  const defaultRounds = examples.length > 3000 ? 2 : 3;
-  const rounds = Math.min(options.calibrationRounds ?? defaultRounds, Math.floor(labels.length / holdoutCount));
-  const points: CalibrationPoint[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const heldOutLabels = new Set(shuffledLabels.slice(round * holdoutCount, (round + 1) * holdoutCount));
-    const byLabel = new Map<string, LabelledExample[]>();
-    for (const example of examples) (byLabel.get(example.label) ?? byLabel.set(example.label, []).get(example.label)!).push(example);
-    const training: LabelledExample[] = [];
-    const heldOut: Array<{ text: string; label: string | null }> = [];
-    for (const [label, group] of byLabel) {
-      if (heldOutLabels.has(label)) {
-        heldOut.push(...group.map((example) => ({ text: example.text, label: null })));
-        continue;
-      }
-      const shuffled = shuffleInPlace([...group], random);
-      const testCount = shuffled.length < 2 ? 0 : Math.max(1, Math.round(shuffled.length * 0.2));
-      heldOut.push(...shuffled.slice(0, testCount));
-      training.push(...shuffled.slice(testCount));
-    }
-    const roundLabels = labels.filter((label) => !heldOutLabels.has(label));
-    const fitted = fitModel(training, roundLabels, wordVectors, options, seed + round + 1);
-    const labelIndex = new Map(roundLabels.map((label, index) => [label, index]));
-    const scratch = new Float32Array(fitted.featurizer.dimension);
-    for (const question of heldOut) {
-      const features = fitted.featurizer.transform(question.text);
-      const logits = new Float64Array(roundLabels.length);
-      fitted.model.logits(features, logits);
-      const { index } = topProbability(logits, 1);
-      points.push({
-        logits,
-        label: question.label === null ? -1 : labelIndex.get(question.label)!,
-        support: supportOf(features, fitted.rowsByLabel[index], scratch),
-      });
+  const foldOf = new Int32Array(rows.length).fill(-1);
+  const byLabel: number[][] = Array.from({ length: labelCount }, () => []);
+  targets.forEach((label, index) => byLabel[label].push(index));
+  for (const members of byLabel) {
+    if (members.length < 2) continue; // a label's only example always stays in training
+    shuffleInPlace(members, random);
+    const offset = Math.floor(random() * folds);
+    members.forEach((index, i) => (foldOf[index] = (i + offset) % folds));
+  }
+  const foldCount = rows.length > 3000 ? 1 : folds;
+  const heldOut: Array<{ logits: Float64Array; label: number; knn: ReturnType<KnnScorer['similarities']> }> = [];
+  for (let fold = 0; fold < foldCount; fold++) {
+    const trainIndices: number[] = [];
+    const testIndices: number[] = [];
+    foldOf.forEach((f, index) => (f === fold ? testIndices : trainIndices).push(index));
+    if (testIndices.length === 0) continue;
+    const trainRows = trainIndices.map((index) => rows[index]);
+    const trainTargets = Int32Array.from(trainIndices, (index) => targets[index]);
+    const model = fitModel(trainRows, trainTargets, labelCount, dimension, options, seed + fold + 1);
+    const rowsByLabel = groupRows(trainRows, trainTargets, labelCount);
+    for (const index of testIndices) {
+      const logits = new Float64Array(labelCount);
+      model.logits(rows[index], logits);
+      heldOut.push({ logits, label: targets[index], knn: scorer.similarities(rows[index], logits, rowsByLabel) });
     }
   }
-  return fitCalibration(points, options.refusalWeight ?? 0.5);
+  if (heldOut.length < 10) return FALLBACK_CALIBRATION;
+  const foldOneTraining = (index: number) => foldOf[index] !== 0;
+  const weights = options.knnWeight !== undefined ? [options.knnWeight] : KNN_WEIGHTS;
+  let best: { weight: number; right: number; points: CalibrationPoint[] } | undefined;
+  for (const weight of weights) {
+    let right = 0;
+    const points = heldOut.map(({ logits, label, knn }): CalibrationPoint => {
+      const scores = Float64Array.from(logits);
+      const { support, nearest } = applyKnn(scores, knn, weight);
+      if (topIndices(scores, 1)[0] === label) right++;
+      return { logits: scores, label, support, nearest };
+    });
+    // Ties go to the smaller weight (listed first): the nearest-example term must earn its place.
+    if (!best || right > best.right) best = { weight, right, points };
+  }
+  const knnWeight = best!.weight;
+  if (!options.chooseRefusalRate) {
+    return fitCalibration(best!.points, { targetRefusalRate: options.targetRefusalRate, noveltyRefusalRate: options.noveltyRefusalRate, knnWeight });
+  }
+  // Opt-in: the refusal rate is chosen from a short, bounded list (at most 10 % of good answers) by how well
+  // each setting refuses held-out whole labels (pseudo out-of-scope, trained without them) against how many good
+  // held-out answers it keeps. Held-out labels are near siblings of the rest, harder than real strangers, so they
+  // only pick a point on the list and count half.
+  const pseudo = pseudoOutOfScope(rows, targets, labelCount, dimension, scorer, options, seed, random, foldOneTraining, knnWeight);
+  let chosen: { score: number; calibration: Calibration } | undefined;
+  for (const rate of REFUSAL_RATES) {
+    const calibration = fitCalibration(best!.points, { targetRefusalRate: rate, noveltyRefusalRate: options.noveltyRefusalRate ?? rate / 2, knnWeight });
+    if (calibration.isFallback || pseudo.length === 0) return calibration;
+    let kept = 0;
+    for (const point of best!.points) {
+      const { index, probability } = topProbability(point.logits, calibration.temperature);
+      if (index === point.label && confidenceOf(calibration, probability, point.support, point.nearest) >= calibration.threshold) kept++;
+    }
+    let refused = 0;
+    for (const point of pseudo) {
+      const { probability } = topProbability(point.logits, calibration.temperature);
+      if (confidenceOf(calibration, probability, point.support, point.nearest) < calibration.threshold) refused++;
+    }
+    const score = kept / best!.points.length + PSEUDO_OOS_WEIGHT * (refused / pseudo.length);
+    if (!chosen || score > chosen.score + 1e-9) chosen = { score, calibration };
+  }
+  return chosen!.calibration;
 }
 
-function createClassifier(fitted: FittedModel, calibration: Calibration): IntentClassifier {
-  const { featurizer, model, labels, rowsByLabel } = fitted;
-  const scratch = new Float32Array(featurizer.dimension);
+const REFUSAL_RATES = [0.01, 0.02, 0.03, 0.05, 0.1];
+const PSEUDO_OOS_WEIGHT = 0.5;
+
+/** Questions of held-out labels (a fifth of them, at least one) scored by a model trained on the other labels. */
+function pseudoOutOfScope(
+  rows: readonly SparseVector[],
+  targets: Int32Array,
+  labelCount: number,
+  dimension: number,
+  scorer: KnnScorer,
+  options: IntentClassifierOptions,
+  seed: number,
+  random: () => number,
+  isTraining: (index: number) => boolean,
+  knnWeight: number,
+): Array<{ logits: Float64Array; support: number; nearest: number }> {
+  if (labelCount < 5) return [];
+  const heldLabels = new Set(shuffleInPlace(Array.from({ length: labelCount }, (_, label) => label), random).slice(0, Math.max(1, Math.round(labelCount * 0.2))));
+  const keptLabels = Array.from({ length: labelCount }, (_, label) => label).filter((label) => !heldLabels.has(label));
+  const renumber = new Map(keptLabels.map((label, index) => [label, index]));
+  const trainIndices = [...targets.keys()].filter((index) => !heldLabels.has(targets[index]) && isTraining(index));
+  const trainRows = trainIndices.map((index) => rows[index]);
+  const trainTargets = Int32Array.from(trainIndices, (index) => renumber.get(targets[index])!);
+  const model = fitModel(trainRows, trainTargets, keptLabels.length, dimension, options, seed + 101);
+  const rowsByLabel = groupRows(trainRows, trainTargets, keptLabels.length);
+  const points: Array<{ logits: Float64Array; support: number; nearest: number }> = [];
+  targets.forEach((label, index) => {
+    if (!heldLabels.has(label)) return;
+    const logits = new Float64Array(keptLabels.length);
+    model.logits(rows[index], logits);
+    points.push({ logits, ...scorer.rescore(rows[index], logits, rowsByLabel, knnWeight) });
+  });
+  return points;
+}
+
+function createClassifier(
+  featurizer: TextFeaturizer,
+  model: LinearModel,
+  labels: string[],
+  rowsByLabel: SparseVector[][],
+  scorer: KnnScorer,
+  calibration: Calibration,
+): IntentClassifier {
   const logits = new Float64Array(labels.length);
   return {
     labels,
@@ -201,20 +376,17 @@ function createClassifier(fitted: FittedModel, calibration: Calibration): Intent
         return { label: null, confidence: 0, ranked: [] };
       }
       model.logits(features, logits);
+      const { support, nearest } = scorer.rescore(features, logits, rowsByLabel, calibration.knnWeight);
       const { index, probability } = topProbability(logits, calibration.temperature);
-      let max = -Infinity;
-      for (const value of logits) if (value > max) max = value;
+      const max = logits[index];
       let sum = 0;
       const scores = Array.from(logits, (value) => {
         const score = Math.exp((value - max) / calibration.temperature);
         sum += score;
         return score;
       });
-      const ranked = scores
-        .map((score, c) => ({ label: labels[c], score: score / sum }))
-        .sort((x, y) => y.score - x.score || (x.label < y.label ? -1 : 1))
-        .slice(0, 5);
-      const confidence = confidenceOf(calibration, probability, supportOf(features, rowsByLabel[index], scratch));
+      const ranked = topIndices(Float64Array.from(scores), Math.min(5, labels.length)).map((c) => ({ label: labels[c], score: scores[c] / sum }));
+      const confidence = confidenceOf(calibration, probability, support, nearest);
       return { label: confidence >= calibration.threshold ? labels[index] : null, confidence, ranked };
     },
   };

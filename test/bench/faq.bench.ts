@@ -4,6 +4,7 @@
  *
  *   npm run bench:faq [-- --train train.csv --test test.csv] [--data DIR] [--oos-label oos] [--shots N]
  *                     [--holdout-oos K] [--seed S] [--no-nlpjs] [--json]
+ *                     [--target-refusal 0.02] [--novelty-refusal 0.01] [--choose-refusal]
  *
  * Any CSV with the columns `text,category` works. Each training category becomes one FAQ (its training questions are
  * the FAQ's question and paraphrases); questions labelled `--oos-label` must be refused. `--holdout-oos K` moves K
@@ -99,9 +100,14 @@ function score(test: readonly LabelledExample[], answers: ReadonlyArray<string |
 
 async function runFrontdesk(training: LabelledExample[], test: LabelledExample[]): Promise<Figures> {
   const started = performance.now();
-  const classifier = await trainIntentClassifier(training, { seed, ...(valueOf('refusal-weight') ? { refusalWeight: Number(valueOf('refusal-weight')) } : {}) });
+  const classifier = await trainIntentClassifier(training, {
+    seed,
+    ...(valueOf('target-refusal') ? { targetRefusalRate: Number(valueOf('target-refusal')) } : {}),
+    ...(valueOf('novelty-refusal') ? { noveltyRefusalRate: Number(valueOf('novelty-refusal')) } : {}),
+    ...(args.includes('--choose-refusal') ? { chooseRefusalRate: true } : {}),
+  });
   const ingestSeconds = (performance.now() - started) / 1000;
-  log(`frontdesk: trained on ${training.length} questions, ${classifier.labels.length} FAQs in ${ingestSeconds.toFixed(1)} s; threshold ${classifier.threshold.toFixed(3)}${classifier.calibration.isFallback ? ' (fallback)' : ''}, temperature ${classifier.calibration.temperature.toFixed(2)}`);
+  log(`frontdesk: trained on ${training.length} questions, ${classifier.labels.length} FAQs in ${ingestSeconds.toFixed(1)} s; threshold ${classifier.threshold.toFixed(3)}, novelty line ${classifier.calibration.minNearest.toFixed(3)}, nearest-example weight ${classifier.calibration.knnWeight}, held-out accuracy ${classifier.calibration.heldOutAccuracy.toFixed(3)}${classifier.calibration.isFallback ? ' (fallback)' : ''}, temperature ${classifier.calibration.temperature.toFixed(2)}`);
   for (const example of test.slice(0, 50)) classifier.predict(example.text); // warm-up: JIT, caches
   const latencies: number[] = [];
   let rankedRight = 0;
