@@ -3,7 +3,7 @@ import { defineRouter, flow } from '../src/index.js';
 
 /** Offered when a customer is clearly unhappy two messages in a row; "yes" then hands over with that reason. */
 const offerPersonForSentiment = [
-  assign({ slots: ({ context }: { context: { slots: Record<string, string | undefined> } }) => ({ ...context.slots, offeredHandoff: 'negativeSentiment' }) }),
+  { type: 'rememberOffer' as const, params: { reason: 'negativeSentiment' as const } },
   flow.reply({
     text: "I'm sorry this has been frustrating. Would you like me to bring in a member of our team?",
     quickReplies: [

@@ -118,6 +118,8 @@ const base = setup({
       enqueue.spawnChild('handoff' as 'searchKnowledge', { id: 'activeFlow', input: input as never });
       enqueue.assign({ activeFlow: 'handoff', slots: { ...context.slots, offeredHandoff: undefined } });
     }),
+    /** Router: remember that a person was offered and why, so a plain "yes" next accepts it. */
+    rememberOffer: assign({ slots: ({ context }, params: { reason: HandoffReason }) => ({ ...context.slots, offeredHandoff: params.reason }) }),
     /** Router: count consecutive clearly negative customer messages (VADER compound ≤ -0.4). */
     trackSentiment: assign({
       negativeStreak: ({ context, event }) => (event.type === 'message.received' && (event.message.sentiment ?? 0) <= -0.4 ? (context.negativeStreak ?? 0) + 1 : 0),
