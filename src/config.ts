@@ -67,7 +67,7 @@ export function readEnv<T extends z.ZodObject>(schema: T, env: NodeJS.ProcessEnv
   const got = cleaned[name] === undefined ? 'it is not set' : `got ${JSON.stringify(/secret|token|password|key/i.test(name) ? '…' : cleaned[name])}`;
   throw new FrontdeskError(
     cleaned[name] === undefined ? 'config_missing' : 'config_invalid',
-    `${name} is invalid: ${issue.message} (${got}).${why ? ` It is ${why}.` : ''} Fix it in .env (see .env.example) or unset it to use the default.`,
+    `${name} is invalid: ${issue.message} (${got}).${why ? ` It is ${why}.` : ''} Fix it in .env (see .env.example)${name in schema.shape && (schema.shape[name] as z.ZodType).safeParse(undefined).success ? ' or unset it to use the default' : ''}.`,
     { details: { variable: name } },
   );
 }
