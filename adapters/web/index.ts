@@ -53,8 +53,8 @@ const PAGE_CSP = [
 ].join('; ');
 
 /** The page, the widget and its styles. The widget files may be embedded by any site, so they allow cross-origin use. */
-const STATIC_FILES = [
-  { path: '/', file: 'index.html', type: 'text/html; charset=utf-8', headers: { 'content-security-policy': PAGE_CSP, 'referrer-policy': 'strict-origin-when-cross-origin', 'cache-control': 'no-cache' } },
+const STATIC_FILES: Array<{ path: string; file: string; type: string; headers: Record<string, string> }> = [
+  { path: '/', file: 'index.html', type: 'text/html; charset=utf-8', headers: { 'content-security-policy': PAGE_CSP, 'cache-control': 'no-cache' } },
   { path: '/site.css', file: 'site.css', type: 'text/css; charset=utf-8', headers: { 'cache-control': 'no-cache' } },
   { path: '/favicon.svg', file: 'favicon.svg', type: 'image/svg+xml', headers: { 'cache-control': 'public, max-age=86400' } },
   { path: '/widget.js', file: 'widget.js', type: 'text/javascript; charset=utf-8', headers: { 'cache-control': 'public, max-age=300', 'cross-origin-resource-policy': 'cross-origin' } },
@@ -109,7 +109,7 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
     subscriberCount: hub.subscriberCount,
     mount(routes) {
       for (const file of staticFiles) {
-        routes.get(file.path, () => ({ status: 200, headers: { 'content-type': file.type, 'x-content-type-options': 'nosniff', ...file.headers }, body: file.body }));
+        routes.get(file.path, () => ({ status: 200, headers: { 'content-type': file.type, ...file.headers }, body: file.body }));
       }
 
       routes.post('/api/web/conversations', async (request) => {

@@ -3,11 +3,17 @@ import { resolve } from 'node:path';
 import { discoverChannels } from '../channel-plugin.js';
 import { readConfig, type FrontdeskConfig } from '../config.js';
 import { loadFlows, type FlowSet } from '../flow/load-flows.js';
+import type { IntentMatch } from '../flow/types.js';
+import type { ServiceImplementations } from '../runtime/conversation-runtime.js';
 
 export interface Boot {
   rootDirectory: string;
   config: FrontdeskConfig;
   flows: FlowSet;
+  // --- knowledge (issue 4): what `start` and `chat` hand to createFrontdesk once the knowledge is ready ---
+  services?: ServiceImplementations;
+  classify?: (text: string) => IntentMatch;
+  // --- end knowledge ---
 }
 
 /** Reads .env (if there is one), the configuration and the flows: what every command needs first. */

@@ -18,9 +18,9 @@ const printMessage = (message: Message) => {
  * `npm run chat`: talk to the bot in the terminal through the same runtime, store and flows as the server, as a
  * web-channel conversation whose messages print here instead of going to a browser.
  */
-export async function runTerminalChat({ rootDirectory, config, flows }: Boot): Promise<void> {
+export async function runTerminalChat({ rootDirectory, config, flows, services, classify }: Boot): Promise<void> {
   const terminal: ChannelAdapter = { channel: 'web', mount: () => undefined, send: async () => ({}) };
-  const app = await createFrontdesk({ config, flows, rootDirectory, adapters: [terminal], serveHttp: false, logger: createLogger({ level: 'warn' }) });
+  const app = await createFrontdesk({ config, flows, rootDirectory, services, classify, adapters: [terminal], serveHttp: false, logger: createLogger({ level: 'warn' }) });
   await app.start();
   const conversationId = createId('c');
   const opened = await app.gateway.openConversation({ conversationId, channel: 'web', conversationKey: conversationId, customerKey: `terminal:${process.env.USER ?? 'you'}` });

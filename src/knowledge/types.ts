@@ -39,6 +39,8 @@ export interface Passage {
   kind: ChunkKind;
   heading?: string;
   text: string;
+  /** What was indexed: for an FAQ entry its question and paraphrases too. */
+  searchText: string;
   faq?: { question: string; paraphrases: string[] };
   url?: string;
   /** Fused score (higher is better); comparable only within one search. */

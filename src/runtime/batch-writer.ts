@@ -1,4 +1,4 @@
-import type { DeliveryUpdate, JournalRequest, JournalResult, Store, TurnCommit } from '../store/store.js';
+import type { DeliveryUpdate, JournalEntry, JournalRequest, JournalResult, Store, TurnCommit } from '../store/store.js';
 import type { Logger } from '../logger.js';
 
 interface Waiter<T> {
@@ -15,6 +15,14 @@ export interface BatchWriter {
   recordDelivery(update: DeliveryUpdate): void;
   /** Writes whatever is queued now (used at shutdown). */
   flush(): Promise<void>;
+  /** Lets the runtime run a turn inside the journal's transaction (see Store.writeBatch), and undo on failure. */
+  setInlineTurns(handler: InlineTurnHandler): void;
+}
+
+export interface InlineTurnHandler {
+  run(entry: JournalEntry): TurnCommit | undefined;
+  /** The batch failed: forget the turns started in it. */
+  abort(): void;
 }
 
 /**
@@ -27,6 +35,7 @@ export function createBatchWriter(store: Store, logger: Logger): BatchWriter {
   let turns: Array<{ turn: TurnCommit } & Waiter<void>> = [];
   let deliveries: DeliveryUpdate[] = [];
   let scheduled: Promise<void> | undefined;
+  let inlineTurns: InlineTurnHandler | undefined;
 
   const flush = async (): Promise<void> => {
     scheduled = undefined;
@@ -36,15 +45,19 @@ export function createBatchWriter(store: Store, logger: Logger): BatchWriter {
     deliveries = [];
     if (batch.journal.length + batch.turns.length + batch.deliveries.length === 0) return;
     try {
-      const results = await store.writeBatch({
-        journal: batch.journal.map((item) => item.request),
-        turns: batch.turns.map((item) => item.turn),
-        deliveries: batch.deliveries,
-      });
+      const results = await store.writeBatch(
+        {
+          journal: batch.journal.map((item) => item.request),
+          turns: batch.turns.map((item) => item.turn),
+          deliveries: batch.deliveries,
+        },
+        inlineTurns?.run,
+      );
       batch.journal.forEach((item, index) => item.resolve(results[index]!));
       for (const item of batch.turns) item.resolve();
     } catch (error) {
       logger.error({ err: error, journal: batch.journal.length, turns: batch.turns.length }, 'a write batch failed');
+      inlineTurns?.abort();
       for (const item of batch.journal) item.reject(error);
       for (const item of batch.turns) item.reject(error);
       // Delivery results are only bookkeeping: keep them for the next batch rather than resend messages later.
@@ -77,6 +90,9 @@ export function createBatchWriter(store: Store, logger: Logger): BatchWriter {
     async flush() {
       if (scheduled) await scheduled;
       await flush();
+    },
+    setInlineTurns(handler) {
+      inlineTurns = handler;
     },
   };
 }

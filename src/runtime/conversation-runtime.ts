@@ -5,7 +5,7 @@ import type { Channel, Message, ReplyContent } from '../message.js';
 import type { Logger } from '../logger.js';
 import type { ConversationRecord, JournalEntry, Store, TurnCommit } from '../store/store.js';
 import type { BatchWriter } from './batch-writer.js';
-import { attachReplySink, type FlowMachine, type ServiceName, type TimerOperation } from '../flow/flow.js';
+import { attachReplySink, serviceNames, type FlowMachine, type ServiceName, type TimerOperation } from '../flow/flow.js';
 import type { FlowSet } from '../flow/load-flows.js';
 import type { FlowEvent, FlowInput, IntentMatch } from '../flow/types.js';
 
@@ -76,6 +76,8 @@ interface ConversationWorker {
   pendingServices: Set<Promise<unknown>>;
   abort?: AbortController;
   actorError?: unknown;
+  /** A turn started inside the journal transaction (runInlineTurn), waiting for `enqueue` to finish it. */
+  inline?: { entryId: string; event: FlowEvent; built?: { commit: TurnCommit; visibleReplies: Message[]; timers: NonNullable<TurnCommit['timers']>; afterCommit: Array<() => Promise<void> | void> } };
 }
 
 export interface ConversationRuntime {
@@ -112,8 +114,14 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   // Services become promise actors that register with their conversation's worker, so a turn knows when every
   // service it started has settled.
   const serviceActors: Record<string, AnyActorLogic> = {};
-  for (const [name, implementation] of Object.entries(options.services)) {
-    if (!implementation) continue;
+  // Every service is wrapped, the ones nobody provided too (they reject with a clear error), so a turn always sees
+  // its pending calls and never commits before a flow has handled a service's answer or failure.
+  for (const name of new Set<string>([...serviceNames, ...Object.keys(options.services)])) {
+    const implementation: ServiceImplementation =
+      options.services[name as ServiceName] ??
+      (async () => {
+        throw new FrontdeskError('service_missing', `The "${name}" service was invoked but is not configured.`);
+      });
     serviceActors[name] = fromPromise(async ({ input, system }) => {
       const worker = workerBySystem.get(system);
       if (!worker) throw new FrontdeskError('internal', `Service "${name}" ran outside a conversation.`);
@@ -226,9 +234,8 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     }
   }
 
-  async function runTurn(worker: ConversationWorker, entry: JournalEntry): Promise<Message[]> {
-    // A live actor needs no await: most turns of a busy conversation take this path.
-    let actor = worker.actor ?? (await loadActor(worker));
+  /** Sends the entry's event to the actor; synchronous, so a turn with no services finishes right here. */
+  function startTurn(worker: ConversationWorker, actor: Actor<AnyStateMachine>, entry: JournalEntry): FlowEvent {
     worker.replies = [];
     worker.timerOperations = [];
     worker.afterCommit = [];
@@ -236,16 +243,21 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     worker.abort = new AbortController();
     const event = toEvent(entry);
     actor.send(event as never);
-    await settle(worker);
+    return event;
+  }
+
+  const isTurnFinished = (worker: ConversationWorker, actor: Actor<AnyStateMachine>) => worker.pendingServices.size === 0 && !worker.actorError && actor.getSnapshot().status === 'active';
+
+  interface BuiltTurn {
+    commit: TurnCommit;
+    visibleReplies: Message[];
+    timers: NonNullable<TurnCommit['timers']>;
+    afterCommit: Array<() => Promise<void> | void>;
+  }
+
+  /** Turns what the machines said and scheduled during the turn into the rows committed with the snapshot. */
+  function buildTurn(worker: ConversationWorker, actor: Actor<AnyStateMachine>, entry: JournalEntry, event: FlowEvent): BuiltTurn {
     const confidence = event.type === 'message.received' ? event.intent.confidence : undefined;
-    if (worker.actorError || actor.getSnapshot().status !== 'active') {
-      // A flow threw or finished the root machine: apologise, and start this conversation afresh next time.
-      logger.error({ conversationId: worker.conversationId, err: worker.actorError, status: actor.getSnapshot().status }, 'conversation machine stopped; restarting it at a safe state');
-      actor.stop();
-      worker.actor = undefined;
-      worker.replies.push({ content: { text: "Sorry, something went wrong on my side. Could you say that again? Type \"agent\" to reach a person." }, flow: 'router' });
-      actor = await loadActorFresh(worker);
-    }
     const createdAt = new Date(now()).toISOString();
     const conversation = worker.conversation!;
     const staffChannel = options.staffChannel?.();
@@ -272,35 +284,140 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       else if (!isForStaff && isCustomerChannelPull) replyStatuses[message.id] = 'delivered';
       return message;
     });
-    worker.replies = [];
     // A fired timer is spent; the flow's own operations come after, so a restart in the same turn wins.
     const firedTimer = event.type === 'timer.fired' ? [{ name: event.name, cancel: true as const }] : [];
     const timers: NonNullable<TurnCommit['timers']> = [
       ...firedTimer,
       ...worker.timerOperations.map((operation) => (operation.kind === 'start' ? { name: operation.name, dueAt: now() + operation.delayMilliseconds } : { name: operation.name, cancel: true as const })),
     ];
+    const built: BuiltTurn = {
+      commit: {
+        journalSeq: entry.seq,
+        conversationId: conversation.id,
+        flowVersion: flows.version,
+        snapshot: actor.getPersistedSnapshot(),
+        replies,
+        replyTo: entry.id,
+        replyStatuses,
+        ...(timers.length > 0 && { timers }),
+      },
+      visibleReplies: replies.filter((reply) => replyStatuses[reply.id] !== 'dead'),
+      timers,
+      afterCommit: worker.afterCommit,
+    };
+    worker.replies = [];
     worker.timerOperations = [];
-    await writer.commitTurn({
-      journalSeq: entry.seq,
-      conversationId: conversation.id,
-      flowVersion: flows.version,
-      snapshot: actor.getPersistedSnapshot(),
-      replies,
-      replyTo: entry.id,
-      replyStatuses,
-      ...(timers.length > 0 && { timers }),
-    });
-    if (timers.length > 0) options.timers?.apply(conversation.id, timers);
-    const afterCommit = worker.afterCommit;
     worker.afterCommit = [];
-    for (const task of afterCommit) {
+    return built;
+  }
+
+  /** What happens once a turn's rows are committed: arm its timers, run its after-commit tasks. */
+  async function finishCommittedTurn(worker: ConversationWorker, built: BuiltTurn): Promise<Message[]> {
+    if (built.timers.length > 0) options.timers?.apply(worker.conversationId, built.timers);
+    for (const task of built.afterCommit) {
       try {
         await task();
       } catch (error) {
-        logger.error({ err: error, conversationId: conversation.id }, 'a task after a committed turn failed');
+        logger.error({ err: error, conversationId: worker.conversationId }, 'a task after a committed turn failed');
       }
     }
-    return replies.filter((reply) => replyStatuses[reply.id] !== 'dead');
+    return built.visibleReplies;
+  }
+
+  /** The rest of a turn after its event was sent: wait for services, recover from a broken machine, commit. */
+  async function completeTurn(worker: ConversationWorker, entry: JournalEntry, event: FlowEvent): Promise<Message[]> {
+    await settle(worker);
+    let actor = worker.actor!;
+    if (worker.actorError || actor.getSnapshot().status !== 'active') {
+      // A flow threw or finished the root machine: apologise, and start this conversation afresh.
+      logger.error({ conversationId: worker.conversationId, err: worker.actorError, status: actor.getSnapshot().status }, 'conversation machine stopped; restarting it at a safe state');
+      actor.stop();
+      worker.actor = undefined;
+      worker.replies = [{ content: { text: "Sorry, something went wrong on my side. Could you say that again? Type \"agent\" to reach a person." }, flow: 'router' }];
+      worker.timerOperations = [];
+      worker.afterCommit = [];
+      const apology = worker.replies;
+      actor = await loadActorFresh(worker);
+      worker.replies = apology;
+    }
+    const built = buildTurn(worker, actor, entry, event);
+    await writer.commitTurn(built.commit);
+    return finishCommittedTurn(worker, built);
+  }
+
+  async function runTurn(worker: ConversationWorker, entry: JournalEntry): Promise<Message[]> {
+    // A live actor needs no await: most turns of a busy conversation take this path.
+    const actor = worker.actor ?? (await loadActor(worker));
+    const event = startTurn(worker, actor, entry);
+    return completeTurn(worker, entry, event);
+  }
+
+  /**
+   * Called by the batch writer inside the journal's transaction: if this conversation's actor is in memory and idle,
+   * run the turn now, and if it finishes synchronously (no services), hand back its commit so it joins the journal
+   * row's transaction. A turn that waits for a service is continued by `enqueue` once the journal row is committed.
+   */
+  const inlineWorkers = new Set<ConversationWorker>();
+  function runInlineTurn(entry: JournalEntry): TurnCommit | undefined {
+    if (isStopped) return undefined;
+    const worker = workers.get(entry.conversationId);
+    const actor = worker?.actor;
+    if (!worker || !actor || worker.isBusy || worker.queue.length > 0 || inFlight.has(entry.id)) return undefined;
+    worker.isBusy = true;
+    inlineWorkers.add(worker);
+    worker.lastUsed = now();
+    try {
+      const event = startTurn(worker, actor, entry);
+      if (!isTurnFinished(worker, actor)) {
+        worker.inline = { entryId: entry.id, event };
+        return undefined;
+      }
+      const built = buildTurn(worker, actor, entry, event);
+      worker.inline = { entryId: entry.id, event, built };
+      return built.commit;
+    } catch (error) {
+      // Never let a flow's exception roll back the journal: the turn runs again the ordinary way.
+      logger.error({ err: error, conversationId: worker.conversationId }, 'an inline turn failed; retrying it outside the journal transaction');
+      abandonInline(worker);
+      return undefined;
+    }
+  }
+
+  function abandonInline(worker: ConversationWorker) {
+    worker.actor?.stop();
+    worker.actor = undefined;
+    worker.inline = undefined;
+    worker.isBusy = false;
+    inlineWorkers.delete(worker);
+  }
+
+  writer.setInlineTurns({
+    run: runInlineTurn,
+    // The journal transaction failed: the actors that ran ahead of the store are dropped and reload from their snapshot.
+    abort: () => {
+      for (const worker of [...inlineWorkers]) abandonInline(worker);
+    },
+  });
+
+  /** Finishes a turn started inside the journal transaction, then lets the conversation's queue move on. */
+  async function resumeInline(worker: ConversationWorker, entry: JournalEntry): Promise<Message[]> {
+    const inline = worker.inline!;
+    worker.inline = undefined;
+    inlineWorkers.delete(worker);
+    try {
+      const replies = inline.built ? await finishCommittedTurn(worker, inline.built) : await completeTurn(worker, entry, inline.event);
+      if (replies.length > 0) delivery.enqueue(replies.map((message) => ({ message, attempts: 0 })));
+      return replies;
+    } catch (error) {
+      worker.actor?.stop();
+      worker.actor = undefined;
+      logger.error({ err: error, conversationId: worker.conversationId, journalSeq: entry.seq }, 'a turn failed to commit; it stays in the journal');
+      throw error;
+    } finally {
+      worker.isBusy = false;
+      worker.lastUsed = now();
+      void drain(worker);
+    }
   }
 
   async function loadActorFresh(worker: ConversationWorker): Promise<Actor<AnyStateMachine>> {
@@ -358,6 +475,13 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
       const existing = inFlight.get(entry.id);
       if (existing) return existing;
       const worker = workerFor(entry.conversationId);
+      if (worker.inline?.entryId === entry.id) {
+        const resumed = resumeInline(worker, entry);
+        resumed.catch(() => undefined);
+        inFlight.set(entry.id, resumed);
+        void resumed.finally(() => inFlight.delete(entry.id)).catch(() => undefined);
+        return resumed;
+      }
       const promise = new Promise<Message[]>((resolve, reject) => worker.queue.push({ entry, resolve, reject }));
       // Callers that only need the journal (webhooks) never await the replies; the runtime logs failures itself.
       promise.catch(() => undefined);

@@ -106,7 +106,7 @@ describe('web chat API with the demo flows', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     const html = await response.text();
-    expect(html).toMatch(/<script src="\/chat.js" defer><\/script>/);
+    expect(html).toMatch(/<script src="\/widget.js" defer[^>]*><\/script>/);
     expect(html).not.toMatch(/<script>/);
   });
 

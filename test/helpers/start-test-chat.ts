@@ -15,6 +15,7 @@ import {
   type Frontdesk,
   type Message,
   type ServiceImplementations,
+  type IntentMatch,
 } from '../../src/index.js';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -40,7 +41,7 @@ export interface TestApp {
 }
 
 /** A real Frontdesk (runtime, SQLite store in a temporary folder, flows from `flows/`) with no HTTP server unless asked. */
-export async function startTestApp(options: { flowsDirectory?: string; services?: ServiceImplementations; serveHttp?: boolean; env?: Record<string, string>; adapters?: ChannelAdapter[]; channels?: ChannelPlugin[]; dataDirectory?: string; now?: () => number; delivery?: { baseDelayMilliseconds?: number; maxAttempts?: number } } = {}): Promise<TestApp> {
+export async function startTestApp(options: { flowsDirectory?: string; services?: ServiceImplementations; classify?: (text: string) => IntentMatch; serveHttp?: boolean; env?: Record<string, string>; adapters?: ChannelAdapter[]; channels?: ChannelPlugin[]; dataDirectory?: string; now?: () => number; delivery?: { baseDelayMilliseconds?: number; maxAttempts?: number } } = {}): Promise<TestApp> {
   const dataDirectory = options.dataDirectory ?? mkdtempSync(join(tmpdir(), 'frontdesk-test-'));
   const env = { PORT: '0', FRONTDESK_DATA_DIR: dataDirectory, LOG_LEVEL: 'silent', ...options.env };
   const config = readConfig(env);
@@ -50,6 +51,7 @@ export async function startTestApp(options: { flowsDirectory?: string; services?
     flows: await loadProjectFlows(options.flowsDirectory),
     rootDirectory: projectRoot,
     services: options.services,
+    classify: options.classify,
     serveHttp: options.serveHttp ?? false,
     adapters: options.adapters,
     channels: options.channels,
@@ -105,13 +107,13 @@ export interface TestChat {
  * await chat.customer('hello');
  * await chat.expectBot(/automated assistant/);
  */
-export async function startTestChat(options: { channel?: Channel; customer?: string; customerName?: string; greet?: boolean; services?: ServiceImplementations; flowsDirectory?: string; withStaffConsole?: boolean; env?: Record<string, string>; now?: () => number } = {}): Promise<TestChat> {
+export async function startTestChat(options: { channel?: Channel; customer?: string; customerName?: string; greet?: boolean; services?: ServiceImplementations; classify?: (text: string) => IntentMatch; flowsDirectory?: string; withStaffConsole?: boolean; env?: Record<string, string>; now?: () => number } = {}): Promise<TestChat> {
   const channel = options.channel ?? 'web';
   const dataDirectory = mkdtempSync(join(tmpdir(), 'frontdesk-chat-'));
   const customerSide = createCaptureAdapter(channel);
   const staffSide = createCaptureAdapter('slack');
   const start = async (now?: () => number) => {
-    const started = await startTestApp({ services: options.services, flowsDirectory: options.flowsDirectory, dataDirectory, env: options.env, now, adapters: options.withStaffConsole === false ? [customerSide] : [customerSide, staffSide] });
+    const started = await startTestApp({ services: options.services, classify: options.classify, flowsDirectory: options.flowsDirectory, dataDirectory, env: options.env, now, adapters: options.withStaffConsole === false ? [customerSide] : [customerSide, staffSide] });
     await started.app.start();
     return started;
   };

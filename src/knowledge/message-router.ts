@@ -1,0 +1,86 @@
+import type { IntentMatch } from '../flow/types.js';
+import { trainIntentClassifier, type IntentClassifier, type IntentClassifierOptions } from '../nlu/intent-classifier.js';
+
+/** One FAQ entry as the router learns it: its question and the other ways customers ask it. */
+export interface FaqEntry {
+  /** Stable id: `<source>#<question slug>`, e.g. `faq/orders-and-shipping.md#how-much-does-shipping-cost`. */
+  id: string;
+  question: string;
+  paraphrases: readonly string[];
+  source: string;
+}
+
+export interface MessageRouterOptions {
+  /** Flows and their trigger examples (label = flow id). */
+  flows: ReadonlyArray<{ id: string; triggers: readonly string[] }>;
+  /** FAQ entries: one label each, routed to the `faqFlowId` flow. */
+  faqEntries: readonly FaqEntry[];
+  /** The flow that answers FAQ entries and other knowledge questions (default 'faq'). */
+  faqFlowId?: string;
+  classifier?: IntentClassifierOptions;
+}
+
+export interface MessageRouter {
+  classify(text: string): IntentMatch;
+  readonly classifier: IntentClassifier;
+  readonly threshold: number;
+}
+
+const FLOW_PREFIX = 'flow:';
+const FAQ_PREFIX = 'faq:';
+
+/** Lower-case, dashes for everything else: a question's part of an FAQ entry id. */
+export const slugify = (text: string) =>
+  text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/['’]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
+
+/**
+ * Trains the message router: the offline intent classifier over every flow's trigger examples and every FAQ entry
+ * (its question and paraphrases), so each message gets the best flow, or the FAQ entry it asks, with a calibrated
+ * confidence. Below the classifier's threshold the message is out of scope (`flowId: null`); the FAQ flow is still
+ * listed among the candidates, so the router can try the knowledge before saying it is not sure.
+ *
+ * @example
+ * const router = await createMessageRouter({ flows: flowSet.flows, faqEntries: knowledge.faqEntries() });
+ * router.classify('how much is delivery?');
+ * // { flowId: 'faq', confidence: 0.9, faq: { id: 'faq/orders-and-shipping.md#how-much-does-shipping-cost', question: 'How much does shipping cost?' }, ... }
+ */
+export async function createMessageRouter(options: MessageRouterOptions): Promise<MessageRouter> {
+  const faqFlowId = options.faqFlowId ?? 'faq';
+  const examples = [
+    ...options.flows.flatMap((flow) => flow.triggers.map((text) => ({ text, label: `${FLOW_PREFIX}${flow.id}` }))),
+    ...options.faqEntries.flatMap((entry) => [entry.question, ...entry.paraphrases].map((text) => ({ text, label: `${FAQ_PREFIX}${entry.id}` }))),
+  ];
+  const classifier = await trainIntentClassifier(examples, options.classifier);
+  const faqById = new Map(options.faqEntries.map((entry) => [entry.id, entry]));
+  const hasKnowledgeFlow = options.faqEntries.length > 0 || options.flows.some((flow) => flow.id === faqFlowId);
+  const flowOf = (label: string) => (label.startsWith(FAQ_PREFIX) ? faqFlowId : label.slice(FLOW_PREFIX.length));
+
+  return {
+    classifier,
+    threshold: classifier.threshold,
+    classify(text: string): IntentMatch {
+      const prediction = classifier.predict(text);
+      const best = new Map<string, number>();
+      for (const { label, score } of prediction.ranked) {
+        const flowId = flowOf(label);
+        if (score > (best.get(flowId) ?? -1)) best.set(flowId, score);
+      }
+      if (hasKnowledgeFlow && !best.has(faqFlowId)) best.set(faqFlowId, 0);
+      const candidates = [...best].map(([flowId, score]) => ({ flowId, score })).sort((a, b) => b.score - a.score);
+      if (prediction.label === null) return { flowId: null, confidence: prediction.confidence, candidates };
+      const match: IntentMatch = { flowId: flowOf(prediction.label), confidence: prediction.confidence, candidates };
+      if (prediction.label.startsWith(FAQ_PREFIX)) {
+        const entry = faqById.get(prediction.label.slice(FAQ_PREFIX.length));
+        if (entry) match.faq = { id: entry.id, question: entry.question };
+      }
+      return match;
+    },
+  };
+}
