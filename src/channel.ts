@@ -26,6 +26,11 @@ export type RouteHandler = (request: HttpRequest, response: ServerResponse) => P
 export interface RouteOptions {
   /** Largest accepted body in bytes; larger requests get 413 before they are parsed. */
   bodyLimit?: number;
+  /**
+   * Answer cross-origin requests from the origins in FRONTDESK_WEB_ALLOWED_ORIGINS (preflight included), for APIs a
+   * widget on another site calls. Other origins get no CORS headers at all, so browsers refuse them.
+   */
+  cors?: boolean;
 }
 
 /** Where adapters mount their routes on the shared HTTP server. Paths may have `:name` parameters. */

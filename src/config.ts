@@ -16,6 +16,7 @@ const help: Record<string, string> = {
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent (default info)',
   FRONTDESK_BUSINESS_HOURS: 'when staff answer handoffs, e.g. "Mon-Fri 09:00-18:00, Sat 09:00-17:00"',
   FRONTDESK_TIMEZONE: 'the IANA time zone of the business hours, e.g. America/New_York',
+  FRONTDESK_WEB_ALLOWED_ORIGINS: 'comma-separated origins of other sites allowed to embed the chat widget, e.g. https://shop.example',
   FRONTDESK_HANDOFF_CLAIM_SECONDS: 'how long a handoff may wait for a staff member before the customer is told and staff are reminded (default 600)',
 };
 
@@ -37,6 +38,11 @@ export const ConfigSchema = z.object({
   FRONTDESK_BUSINESS_HOURS: z.string().min(1).default('Mon-Fri 09:00-18:00, Thu 09:00-20:00, Sat 09:00-17:00, Sun 11:00-16:00'),
   FRONTDESK_TIMEZONE: z.string().min(1).default('America/New_York'),
   FRONTDESK_HANDOFF_CLAIM_SECONDS: z.coerce.number().positive().max(86_400).default(600),
+  FRONTDESK_WEB_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each origin must look like https://shop.example' }))),
 });
 
 export type FrontdeskConfig = z.infer<typeof ConfigSchema>;

@@ -115,9 +115,11 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
       routes.post('/api/web/conversations', async (request) => {
         const body = parseBody(NewConversationBody, parseJsonBody(request, { isOptional: true }));
         const conversationId = createId('c');
-        await gateway.openConversation({ conversationId, channel: 'web', conversationKey: conversationId, customerKey: conversationId, customerName: body.name });
+        const opened = await gateway.openConversation({ conversationId, channel: 'web', conversationKey: conversationId, customerKey: conversationId, customerName: body.name });
+        // The greeting is in the transcript before the client first reads it.
+        await opened.replies;
         return { status: 201, body: { conversationId, token: signConversationToken(secret, conversationId) } };
-      }, { bodyLimit: WEB_BODY_LIMIT });
+      }, { bodyLimit: WEB_BODY_LIMIT, cors: true });
 
       routes.post('/api/web/conversations/:id/messages', async (request) => {
         const conversationId = authorize(request);
@@ -135,14 +137,14 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
         // Only what the customer sees: a turn may also notify the staff console.
         const replies = (await received.replies).filter((reply) => reply.channel === 'web');
         return { status: 200, body: { messageId: received.message.id, isDuplicate: received.isDuplicate, replies: replies.map(publicMessage) } };
-      }, { bodyLimit: WEB_BODY_LIMIT });
+      }, { bodyLimit: WEB_BODY_LIMIT, cors: true });
 
       routes.get('/api/web/conversations/:id/messages', async (request) => {
         const conversationId = authorize(request);
         await requireConversation(conversationId);
         const messages = await store.transcript(conversationId);
         return { status: 200, body: { messages: messages.map(publicMessage) } };
-      });
+      }, { cors: true });
 
       routes.get('/api/web/conversations/:id/events', async (request, response) => {
         const conversationId = authorize(request);
@@ -165,7 +167,7 @@ export function createWebAdapter(options: WebAdapterOptions): ChannelAdapter & {
         response.write('retry: 3000\n\n');
         hub.subscribe(conversationId, response, backlog.map(publicMessage));
         return undefined;
-      });
+      }, { cors: true });
     },
     async send(message) {
       // The HTTP reply already carries replies to a message; pushing every message too keeps other tabs and late

@@ -9,6 +9,7 @@ interface Route {
   segments: string[];
   handler: RouteHandler;
   bodyLimit: number;
+  cors: boolean;
 }
 
 const statusForCode: Partial<Record<ErrorCode, number>> = {
@@ -42,13 +43,23 @@ export interface HttpServer {
  * The shared HTTP server: plain `node:http` with a small router. A framework would cost most of a turn's budget
  * (PERFORMANCE.md: Express ran at about a quarter of bare node:http), and the routes are few.
  */
-export function createHttpServer(options: { logger: Logger }): HttpServer {
+export function createHttpServer(options: { logger: Logger; allowedOrigins?: readonly string[] }): HttpServer {
   const { logger } = options;
+  const allowedOrigins = new Set((options.allowedOrigins ?? []).map((origin) => origin.replace(/\/+$/, '').toLowerCase()));
+  const corsOrigin = (request: IncomingMessage): string | undefined => {
+    const origin = request.headers.origin;
+    return origin && allowedOrigins.has(origin.toLowerCase()) ? origin : undefined;
+  };
+  /** Whether any route with CORS on matches this path (for preflight requests, which name no handler). */
+  const isCorsPath = (path: string) => {
+    const segments = path.split('/').filter(Boolean);
+    return [...staticRoutes.values(), ...paramRoutes].some((route) => route.cors && route.segments.length === segments.length && route.segments.every((segment, index) => segment.startsWith(':') || segment === segments[index]));
+  };
   const staticRoutes = new Map<string, Route>();
   const paramRoutes: Route[] = [];
 
   const add = (method: string, path: string, handler: RouteHandler, routeOptions?: RouteOptions) => {
-    const route: Route = { method, segments: path.split('/').filter(Boolean), handler, bodyLimit: routeOptions?.bodyLimit ?? DEFAULT_BODY_LIMIT };
+    const route: Route = { method, segments: path.split('/').filter(Boolean), handler, bodyLimit: routeOptions?.bodyLimit ?? DEFAULT_BODY_LIMIT, cors: routeOptions?.cors === true };
     if (path.includes(':')) paramRoutes.push(route);
     else staticRoutes.set(`${method} ${path}`, route);
   };
@@ -127,9 +138,25 @@ export function createHttpServer(options: { logger: Logger }): HttpServer {
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
     const method = request.method ?? 'GET';
+    if (method === 'OPTIONS' && isCorsPath(path)) {
+      const origin = corsOrigin(request);
+      // An origin not on the list gets no CORS headers at all: the browser then refuses the real request.
+      response.writeHead(204, origin ? { ...baseHeaders, 'access-control-allow-origin': origin, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'authorization, content-type, last-event-id', 'access-control-max-age': '600', vary: 'Origin' } : { ...baseHeaders, vary: 'Origin' });
+      response.end();
+      return;
+    }
     const found = match(method === 'HEAD' ? 'GET' : method, path);
     if (found === undefined) return sendError(response, 404, 'not_found', `No route for ${method} ${path}.`);
     if (found === 'method') return sendError(response, 405, 'method_not_allowed', `${method} is not allowed on ${path}.`);
+    if (found.route.cors) {
+      const origin = corsOrigin(request);
+      response.setHeader('vary', 'Origin');
+      if (origin) {
+        // Set before the handler runs, so errors and streams written by the handler carry it too.
+        response.setHeader('access-control-allow-origin', origin);
+        response.setHeader('access-control-expose-headers', 'Retry-After');
+      }
+    }
     try {
       const rawBody = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request, found.route.bodyLimit);
       const httpRequest: HttpRequest = {

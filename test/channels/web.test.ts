@@ -206,3 +206,31 @@ describe('web chat: rate limit', () => {
     expect(transcript.filter((message) => message.role === 'bot').map((message) => message.text)).toHaveLength(5);
   });
 });
+
+describe('web chat: embedding on another site (CORS)', () => {
+  let server: WebServer;
+  beforeAll(async () => (server = await startWebServer({ env: { FRONTDESK_WEB_ALLOWED_ORIGINS: 'https://shop.example' } })));
+  afterAll(() => server.close());
+
+  test('a preflight from an allowed origin is answered, from any other origin it gets no CORS headers', async () => {
+    const preflight = (origin: string) => fetch(`${server.url}/api/web/conversations/c_x/messages`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    const allowed = await preflight('https://shop.example');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    const other = await preflight('https://evil.test');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(other.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  test('responses to an allowed origin carry the header, errors included, and expose Retry-After', async () => {
+    const opened = await fetch(`${server.url}/api/web/conversations`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://shop.example' }, body: '{}' });
+    expect(opened.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    const notFound = await fetch(`${server.url}/api/web/conversations/c_nope/messages`, { headers: { origin: 'https://shop.example' } });
+    expect(notFound.status).toBe(404);
+    expect(notFound.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(notFound.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    const foreign = await fetch(`${server.url}/api/web/conversations`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.test' }, body: '{}' });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
