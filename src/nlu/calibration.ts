@@ -8,6 +8,8 @@ export interface CalibrationPoint {
   support: number;
   /** Similarity of the question to its nearest training example of any (candidate) label (0..1). */
   nearest: number;
+  /** Share of the question's informative words that the predicted label's training questions cover (0..1). */
+  coverage?: number;
 }
 
 /** Maps the model's raw outputs to a probability that the top label is right. */
@@ -23,6 +25,8 @@ export interface Calibration {
    * below `threshold` (refused). 0 turns the test off.
    */
   minNearest: number;
+  /** Coverage line: a question whose informative words the chosen label covers less than this is refused. 0 = off. */
+  minCoverage: number;
   /** Weight of the nearest-example similarity in the class scores (chosen on the held-out folds; 0 = linear model only). */
   knnWeight: number;
   /** Share of correctly answered held-out questions the threshold refuses (the target it was set for). */
@@ -42,6 +46,7 @@ export const FALLBACK_CALIBRATION: Calibration = {
   c: -4,
   threshold: 0.5,
   minNearest: 0,
+  minCoverage: 0,
   knnWeight: 0,
   targetRefusalRate: Number.NaN,
   heldOutCount: 0,
@@ -62,13 +67,15 @@ export function topProbability(logits: Float64Array, temperature: number): { ind
 }
 
 /** The calibrated confidence for one prediction. */
-export function confidenceOf(calibration: Calibration, probability: number, support: number, nearest = support): number {
+export function confidenceOf(calibration: Calibration, probability: number, support: number, nearest = support, coverage = 1): number {
   const p = clampProbability(probability);
   const confidence = sigmoid(calibration.a * Math.log(p / (1 - p)) + calibration.b * support + calibration.c);
   // Beyond the novelty line the confidence is capped below the threshold, in proportion to the distance (so it
   // still rises with the evidence, and `confidence < threshold` stays the one refusal rule).
-  if (nearest < calibration.minNearest) return Math.min(confidence, (0.999 * calibration.threshold * Math.max(0, nearest)) / calibration.minNearest);
-  return confidence;
+  let capped = confidence;
+  if (nearest < calibration.minNearest) capped = Math.min(capped, (0.999 * calibration.threshold * Math.max(0, nearest)) / calibration.minNearest);
+  if (coverage < calibration.minCoverage) capped = Math.min(capped, (0.999 * calibration.threshold * Math.max(0, coverage)) / calibration.minCoverage);
+  return capped;
 }
 
 /**
@@ -86,9 +93,10 @@ export function confidenceOf(calibration: Calibration, probability: number, supp
  */
 export function fitCalibration(
   points: readonly CalibrationPoint[],
-  settings: { targetRefusalRate?: number; noveltyRefusalRate?: number; knnWeight?: number } = {},
+  settings: { targetRefusalRate?: number; noveltyRefusalRate?: number; coverageRefusalRate?: number; knnWeight?: number } = {},
 ): Calibration {
   const { targetRefusalRate = 0.02, noveltyRefusalRate = 0.01, knnWeight = 0 } = settings;
+  const coverageRefusalRate = settings.coverageRefusalRate ?? noveltyRefusalRate;
   if (points.length < 10) return FALLBACK_CALIBRATION;
   const temperature = fitTemperature(points);
   const samples = points.map((point) => {
@@ -123,6 +131,9 @@ export function fitCalibration(
     c,
     threshold: lowerQuantile(rightConfidences, targetRefusalRate),
     minNearest: lowerQuantile(rightNearest, noveltyRefusalRate),
+    minCoverage: points.some((point) => point.coverage === undefined)
+      ? 0
+      : lowerQuantile(points.filter((_, i) => samples[i].isRight).map((point) => point.coverage!).sort((x, y) => x - y), coverageRefusalRate),
     knnWeight,
     targetRefusalRate,
     heldOutCount: samples.length,

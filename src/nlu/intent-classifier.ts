@@ -3,6 +3,7 @@ import { loadWordVectors, type WordVectors } from '../knowledge/embeddings/word-
 import { confidenceOf, fitCalibration, FALLBACK_CALIBRATION, topProbability, type Calibration, type CalibrationPoint } from './calibration.js';
 import { TextFeaturizer, type FeatureOptions, type SparseVector } from './features.js';
 import { createRandom, shuffleInPlace } from './random.js';
+import { wordTokens } from './text.js';
 import { trainSoftmax, type LinearModel, type SoftmaxOptions } from './softmax-regression.js';
 
 /** A training question and the intent, flow or FAQ it belongs to. */
@@ -67,6 +68,12 @@ export interface IntentClassifierOptions {
    * labels. Default: chosen on the held-out fold among 0, 2, 4 and 8 (0 when there is no calibration).
    */
   knnWeight?: number;
+  /**
+   * Share of correctly answered held-out questions whose coverage (the share of their informative words that the
+   * chosen label's training questions used, or a close synonym of) may fall under the coverage line; a question
+   * below it is refused (strangers that share a word or two with an FAQ). Default: `noveltyRefusalRate`.
+   */
+  coverageRefusalRate?: number;
   /** How many of the linear model's best labels are re-scored with the nearest-example similarity. Default 5. */
   knnCandidates?: number;
   /** @deprecated Ignored since the calibration no longer holds out whole labels. */
@@ -119,15 +126,17 @@ export function trainIntentClassifierSync(examples: LabelledExample[], options: 
   // model that never trained on them, so they count as unknown there, as a stranger's words would.
   const featurizer = TextFeaturizer.fit(clean.map((example) => example.text), { ...DEFAULT_FEATURES, ...options.features }, options.wordVectors ?? undefined);
   const labelIndex = new Map(labels.map((label, index) => [label, index]));
-  const rows = clean.map((example) => featurizer.transform(example.text));
+  const tokens = clean.map((example) => wordTokens(example.text));
+  const rows = tokens.map((list) => featurizer.transformTokens(list));
   const targets = Int32Array.from(clean, (example) => labelIndex.get(example.label)!);
   const scorer = new KnnScorer(featurizer.dimension, options.knnCandidates ?? 5);
   const calibration =
     options.threshold !== undefined
       ? { ...FALLBACK_CALIBRATION, knnWeight: options.knnWeight ?? 0, threshold: options.threshold }
-      : calibrate(rows, targets, labels.length, featurizer.dimension, scorer, options, seed);
+      : calibrate(rows, tokens, targets, labels.length, featurizer, scorer, options, seed);
   const model = fitModel(rows, targets, labels.length, featurizer.dimension, options, seed);
-  return createClassifier(featurizer, model, labels, groupRows(rows, targets, labels.length), scorer, calibration);
+  const vocabulary = new LabelVocabulary(featurizer, tokens, targets, labels.length);
+  return createClassifier(featurizer, model, labels, new ExampleIndex(rows, targets, labels.length), vocabulary, scorer, calibration);
 }
 
 function fitModel(rows: readonly SparseVector[], targets: Int32Array, labelCount: number, dimension: number, options: IntentClassifierOptions, seed: number): LinearModel {
@@ -136,10 +145,107 @@ function fitModel(rows: readonly SparseVector[], targets: Int32Array, labelCount
   return trainSoftmax(rows, targets, dimension, labelCount, { learningRate: 1, seed, ...options.training, epochs });
 }
 
-function groupRows(rows: readonly SparseVector[], targets: Int32Array, labelCount: number): SparseVector[][] {
-  const byLabel: SparseVector[][] = Array.from({ length: labelCount }, () => []);
-  rows.forEach((row, index) => byLabel[targets[index]].push(row));
-  return byLabel;
+/**
+ * The words of each label's training questions, for the coverage test: what share of a question's informative
+ * words (weighted by `informativeness`) the chosen label's questions used, or used a close synonym of (cosine of the
+ * word vectors, from the similar-training-words search). A stranger ("who won the football match yesterday") shares
+ * at most a word or two with any label ("match" with "Do you price match?"), so its coverage is low however the
+ * linear model's scores fall.
+ */
+/** Cosine of two word vectors below which a training word does not cover a question's word at all. */
+const SOFT = 0.6;
+class LabelVocabulary {
+  private readonly words: Array<Set<number>>;
+  constructor(
+    private readonly featurizer: TextFeaturizer,
+    tokens: ReadonlyArray<readonly string[]>,
+    targets: Int32Array,
+    labelCount: number,
+  ) {
+    this.words = Array.from({ length: labelCount }, () => new Set<number>());
+    tokens.forEach((list, index) => {
+      for (const token of list) {
+        const feature = featurizer.wordFeature(token);
+        if (feature !== -1) this.words[targets[index]].add(feature);
+      }
+    });
+  }
+
+  /** Coverage (0..1) of the question's informative words by `label`'s training words; 0 when none is informative. */
+  coverage(tokens: readonly string[], label: number): number {
+    const vocabulary = this.words[label];
+    let total = 0;
+    let covered = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      if (tokens.indexOf(token) < i) continue; // each word once
+      const weight = this.featurizer.informativeness(token);
+      if (weight <= 0) continue;
+      total += weight;
+      const feature = this.featurizer.wordFeature(token);
+      if (feature !== -1 && vocabulary.has(feature)) {
+        covered += weight;
+        continue;
+      }
+      // A related training word counts in part: by how close it is (above SOFT) and how informative it is itself,
+      // so "tell" → "why" (a function word) or "football" → "match" (cosine 0.6) earn little.
+      const { words, similarities } = this.featurizer.similarWords(token);
+      let credit = 0;
+      for (let k = 0; k < words.length; k++) {
+        if (!vocabulary.has(words[k])) continue;
+        const closeness = Math.max(0, (similarities[k] - SOFT) / (1 - SOFT));
+        credit = Math.max(credit, closeness * Math.min(1, this.featurizer.featureInformativeness(words[k]) / weight));
+      }
+      covered += weight * credit;
+    }
+    return total > 0 ? covered / total : 0;
+  }
+}
+
+/**
+ * The training examples grouped by label in one compressed sparse-row block, each row divided by its L2 norm at
+ * training time, so that the nearest-example search at query time is one contiguous pass of multiply-adds per row
+ * (no per-row lookups or allocations).
+ */
+class ExampleIndex {
+  /** Row r of label l: rows labelStart[l] ≤ r < labelStart[l + 1]; its entries rowStart[r] ≤ i < rowStart[r + 1]. */
+  readonly labelStart: Int32Array;
+  readonly rowStart: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+
+  constructor(rows: readonly SparseVector[], targets: Int32Array, labelCount: number) {
+    const order = Array.from(rows.keys()).sort((x, y) => targets[x] - targets[y] || x - y);
+    this.labelStart = new Int32Array(labelCount + 1);
+    for (const label of targets) this.labelStart[label + 1]++;
+    for (let l = 0; l < labelCount; l++) this.labelStart[l + 1] += this.labelStart[l];
+    this.rowStart = new Int32Array(rows.length + 1);
+    order.forEach((row, r) => (this.rowStart[r + 1] = this.rowStart[r] + rows[row].indices.length));
+    this.indices = new Int32Array(this.rowStart[rows.length]);
+    this.values = new Float32Array(this.rowStart[rows.length]);
+    order.forEach((row, r) => {
+      const { indices, values } = rows[row];
+      let norm = 0;
+      for (let i = 0; i < values.length; i++) norm += values[i] * values[i];
+      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      const start = this.rowStart[r];
+      this.indices.set(indices, start);
+      for (let i = 0; i < values.length; i++) this.values[start + i] = values[i] * scale;
+    });
+  }
+
+  /** Cosine of the (scattered, dense) query to the nearest example of `label`; `querySize` is the query's L2 norm. */
+  nearest(label: number, scattered: Float32Array, querySize: number): number {
+    let best = 0;
+    if (querySize <= 0) return best;
+    const { rowStart, indices, values } = this;
+    for (let r = this.labelStart[label], end = this.labelStart[label + 1]; r < end; r++) {
+      let dot = 0;
+      for (let i = rowStart[r], stop = rowStart[r + 1]; i < stop; i++) dot += values[i] * scattered[indices[i]];
+      if (dot > best) best = dot;
+    }
+    return best / querySize;
+  }
 }
 
 /**
@@ -158,44 +264,44 @@ class KnnScorer {
    * label (`support`) and to the nearest training example of any candidate (`nearest`: how far the question is from
    * everything the classifier knows).
    */
-  rescore(query: SparseVector, scores: Float64Array, rowsByLabel: readonly SparseVector[][], weight: number): { support: number; nearest: number } {
-    return applyKnn(scores, this.similarities(query, scores, rowsByLabel), weight);
+  rescore(query: SparseVector, scores: Float64Array, examples: ExampleIndex, weight: number): { support: number; nearest: number; best: number } {
+    return applyKnn(scores, this.similarities(query, scores, examples), weight);
   }
 
   /** The `candidates` best labels of `scores` and the query's similarity to the nearest training example of each. */
-  similarities(query: SparseVector, scores: Float64Array, rowsByLabel: readonly SparseVector[][]): { top: number[]; similarities: number[] } {
+  similarities(query: SparseVector, scores: Float64Array, examples: ExampleIndex): { top: number[]; similarities: number[] } {
     const top = topIndices(scores, Math.min(this.candidates, scores.length));
     let queryNorm = 0;
     for (let i = 0; i < query.indices.length; i++) {
       this.scratch[query.indices[i]] = query.values[i];
       queryNorm += query.values[i] * query.values[i];
     }
-    const similarities = top.map((label) => nearestSimilarity(rowsByLabel[label], this.scratch, queryNorm));
+    const querySize = Math.sqrt(queryNorm);
+    const similarities = top.map((label) => examples.nearest(label, this.scratch, querySize));
     for (let i = 0; i < query.indices.length; i++) this.scratch[query.indices[i]] = 0;
     return { top, similarities };
   }
 }
 
 /** See {@link KnnScorer.rescore}; the similarities do not depend on the weight, so calibration computes them once. */
-function applyKnn(scores: Float64Array, { top, similarities }: { top: number[]; similarities: number[] }, weight: number): { support: number; nearest: number } {
+function applyKnn(scores: Float64Array, { top, similarities }: { top: number[]; similarities: number[] }, weight: number): { support: number; nearest: number; best: number } {
   let lowest = Infinity;
   let nearest = 0;
   for (const similarity of similarities) {
     lowest = Math.min(lowest, similarity);
     nearest = Math.max(nearest, similarity);
   }
-  if (weight <= 0) return { support: similarities[0], nearest };
-  const isCandidate = new Set(top);
-  for (let c = 0; c < scores.length; c++) if (!isCandidate.has(c)) scores[c] += weight * lowest;
+  if (weight <= 0) return { support: similarities[0], nearest, best: 0 };
+  for (let c = 0; c < scores.length; c++) if (!top.includes(c)) scores[c] += weight * lowest;
   let best = 0;
   top.forEach((label, i) => {
     scores[label] += weight * similarities[i];
     if (scores[label] > scores[top[best]]) best = i;
   });
-  return { support: similarities[best], nearest };
+  return { support: similarities[best], nearest, best };
 }
 
-function topIndices(scores: Float64Array, count: number): number[] {
+function topIndices(scores: ArrayLike<number>, count: number): number[] {
   const top: number[] = [];
   for (let c = 0; c < scores.length; c++) {
     if (top.length === count && scores[c] <= scores[top[count - 1]]) continue;
@@ -207,32 +313,6 @@ function topIndices(scores: Float64Array, count: number): number[] {
   return top;
 }
 
-const rowNorms = new WeakMap<SparseVector, number>();
-function normOf(row: SparseVector): number {
-  let norm = rowNorms.get(row);
-  if (norm === undefined) {
-    norm = 0;
-    for (let i = 0; i < row.values.length; i++) norm += row.values[i] * row.values[i];
-    norm = Math.sqrt(norm);
-    rowNorms.set(row, norm);
-  }
-  return norm;
-}
-
-function nearestSimilarity(rows: readonly SparseVector[], scattered: Float32Array, queryNorm: number): number {
-  let best = 0;
-  if (queryNorm <= 0) return best;
-  const querySize = Math.sqrt(queryNorm);
-  for (const row of rows) {
-    const { indices, values } = row;
-    let dot = 0;
-    for (let i = 0; i < indices.length; i++) dot += values[i] * scattered[indices[i]];
-    const rowNorm = normOf(row);
-    if (rowNorm > 0) best = Math.max(best, dot / (rowNorm * querySize));
-  }
-  return best;
-}
-
 /**
  * Cross-validation on in-scope questions only: every label's examples are dealt into folds; each fold is held out
  * in turn, the model is trained on the rest, and the held-out questions are scored. Small sets run every fold, large
@@ -241,14 +321,16 @@ function nearestSimilarity(rows: readonly SparseVector[], scattered: Float32Arra
  */
 function calibrate(
   rows: readonly SparseVector[],
+  tokens: ReadonlyArray<readonly string[]>,
   targets: Int32Array,
   labelCount: number,
-  dimension: number,
+  featurizer: TextFeaturizer,
   scorer: KnnScorer,
   options: IntentClassifierOptions,
   seed: number,
 ): Calibration {
   if (labelCount < 3) return FALLBACK_CALIBRATION;
+  const dimension = featurizer.dimension;
   const folds = Math.max(2, options.calibrationFolds ?? 5);
   const random = createRandom(seed ^ 0x9e3779b9);
   const foldOf = new Int32Array(rows.length).fill(-1);
@@ -261,7 +343,7 @@ function calibrate(
     members.forEach((index, i) => (foldOf[index] = (i + offset) % folds));
   }
   const foldCount = rows.length > 3000 ? 1 : folds;
-  const heldOut: Array<{ logits: Float64Array; label: number; knn: ReturnType<KnnScorer['similarities']> }> = [];
+  const heldOut: Array<{ logits: Float64Array; label: number; knn: ReturnType<KnnScorer['similarities']>; coverage: number[] }> = [];
   for (let fold = 0; fold < foldCount; fold++) {
     const trainIndices: number[] = [];
     const testIndices: number[] = [];
@@ -270,11 +352,13 @@ function calibrate(
     const trainRows = trainIndices.map((index) => rows[index]);
     const trainTargets = Int32Array.from(trainIndices, (index) => targets[index]);
     const model = fitModel(trainRows, trainTargets, labelCount, dimension, options, seed + fold + 1);
-    const rowsByLabel = groupRows(trainRows, trainTargets, labelCount);
+    const rowsByLabel = new ExampleIndex(trainRows, trainTargets, labelCount);
+    const vocabulary = new LabelVocabulary(featurizer, trainIndices.map((index) => tokens[index]), trainTargets, labelCount);
     for (const index of testIndices) {
       const logits = new Float64Array(labelCount);
       model.logits(rows[index], logits);
-      heldOut.push({ logits, label: targets[index], knn: scorer.similarities(rows[index], logits, rowsByLabel) });
+      const knn = scorer.similarities(rows[index], logits, rowsByLabel);
+      heldOut.push({ logits, label: targets[index], knn, coverage: knn.top.map((label) => vocabulary.coverage(tokens[index], label)) });
     }
   }
   if (heldOut.length < 10) return FALLBACK_CALIBRATION;
@@ -283,24 +367,24 @@ function calibrate(
   let best: { weight: number; right: number; points: CalibrationPoint[] } | undefined;
   for (const weight of weights) {
     let right = 0;
-    const points = heldOut.map(({ logits, label, knn }): CalibrationPoint => {
+    const points = heldOut.map(({ logits, label, knn, coverage }): CalibrationPoint => {
       const scores = Float64Array.from(logits);
-      const { support, nearest } = applyKnn(scores, knn, weight);
+      const { support, nearest, best } = applyKnn(scores, knn, weight);
       if (topIndices(scores, 1)[0] === label) right++;
-      return { logits: scores, label, support, nearest };
+      return { logits: scores, label, support, nearest, coverage: coverage[best] };
     });
     // Ties go to the smaller weight (listed first): the nearest-example term must earn its place.
     if (!best || right > best.right) best = { weight, right, points };
   }
   const knnWeight = best!.weight;
   if (!options.chooseRefusalRate) {
-    return fitCalibration(best!.points, { targetRefusalRate: options.targetRefusalRate, noveltyRefusalRate: options.noveltyRefusalRate, knnWeight });
+    return fitCalibration(best!.points, { targetRefusalRate: options.targetRefusalRate, noveltyRefusalRate: options.noveltyRefusalRate, coverageRefusalRate: options.coverageRefusalRate, knnWeight });
   }
   // Opt-in: the refusal rate is chosen from a short, bounded list (at most 10 % of good answers) by how well
   // each setting refuses held-out whole labels (pseudo out-of-scope, trained without them) against how many good
   // held-out answers it keeps. Held-out labels are near siblings of the rest, harder than real strangers, so they
   // only pick a point on the list and count half.
-  const pseudo = pseudoOutOfScope(rows, targets, labelCount, dimension, scorer, options, seed, random, foldOneTraining, knnWeight);
+  const pseudo = pseudoOutOfScope(rows, tokens, targets, labelCount, featurizer, scorer, options, seed, random, foldOneTraining, knnWeight);
   let chosen: { score: number; calibration: Calibration } | undefined;
   for (const rate of REFUSAL_RATES) {
     const calibration = fitCalibration(best!.points, { targetRefusalRate: rate, noveltyRefusalRate: options.noveltyRefusalRate ?? rate / 2, knnWeight });
@@ -308,12 +392,12 @@ function calibrate(
     let kept = 0;
     for (const point of best!.points) {
       const { index, probability } = topProbability(point.logits, calibration.temperature);
-      if (index === point.label && confidenceOf(calibration, probability, point.support, point.nearest) >= calibration.threshold) kept++;
+      if (index === point.label && confidenceOf(calibration, probability, point.support, point.nearest, point.coverage) >= calibration.threshold) kept++;
     }
     let refused = 0;
     for (const point of pseudo) {
       const { probability } = topProbability(point.logits, calibration.temperature);
-      if (confidenceOf(calibration, probability, point.support, point.nearest) < calibration.threshold) refused++;
+      if (confidenceOf(calibration, probability, point.support, point.nearest, point.coverage) < calibration.threshold) refused++;
     }
     const score = kept / best!.points.length + PSEUDO_OOS_WEIGHT * (refused / pseudo.length);
     if (!chosen || score > chosen.score + 1e-9) chosen = { score, calibration };
@@ -327,17 +411,19 @@ const PSEUDO_OOS_WEIGHT = 0.5;
 /** Questions of held-out labels (a fifth of them, at least one) scored by a model trained on the other labels. */
 function pseudoOutOfScope(
   rows: readonly SparseVector[],
+  tokens: ReadonlyArray<readonly string[]>,
   targets: Int32Array,
   labelCount: number,
-  dimension: number,
+  featurizer: TextFeaturizer,
   scorer: KnnScorer,
   options: IntentClassifierOptions,
   seed: number,
   random: () => number,
   isTraining: (index: number) => boolean,
   knnWeight: number,
-): Array<{ logits: Float64Array; support: number; nearest: number }> {
+): Array<{ logits: Float64Array; support: number; nearest: number; coverage: number }> {
   if (labelCount < 5) return [];
+  const dimension = featurizer.dimension;
   const heldLabels = new Set(shuffleInPlace(Array.from({ length: labelCount }, (_, label) => label), random).slice(0, Math.max(1, Math.round(labelCount * 0.2))));
   const keptLabels = Array.from({ length: labelCount }, (_, label) => label).filter((label) => !heldLabels.has(label));
   const renumber = new Map(keptLabels.map((label, index) => [label, index]));
@@ -345,13 +431,16 @@ function pseudoOutOfScope(
   const trainRows = trainIndices.map((index) => rows[index]);
   const trainTargets = Int32Array.from(trainIndices, (index) => renumber.get(targets[index])!);
   const model = fitModel(trainRows, trainTargets, keptLabels.length, dimension, options, seed + 101);
-  const rowsByLabel = groupRows(trainRows, trainTargets, keptLabels.length);
-  const points: Array<{ logits: Float64Array; support: number; nearest: number }> = [];
+  const rowsByLabel = new ExampleIndex(trainRows, trainTargets, keptLabels.length);
+  const vocabulary = new LabelVocabulary(featurizer, trainIndices.map((index) => tokens[index]), trainTargets, keptLabels.length);
+  const points: Array<{ logits: Float64Array; support: number; nearest: number; coverage: number }> = [];
   targets.forEach((label, index) => {
     if (!heldLabels.has(label)) return;
     const logits = new Float64Array(keptLabels.length);
     model.logits(rows[index], logits);
-    points.push({ logits, ...scorer.rescore(rows[index], logits, rowsByLabel, knnWeight) });
+    const knn = scorer.similarities(rows[index], logits, rowsByLabel);
+    const { support, nearest, best } = applyKnn(logits, knn, knnWeight);
+    points.push({ logits, support, nearest, coverage: vocabulary.coverage(tokens[index], knn.top[best]) });
   });
   return points;
 }
@@ -360,7 +449,8 @@ function createClassifier(
   featurizer: TextFeaturizer,
   model: LinearModel,
   labels: string[],
-  rowsByLabel: SparseVector[][],
+  rowsByLabel: ExampleIndex,
+  vocabulary: LabelVocabulary,
   scorer: KnnScorer,
   calibration: Calibration,
 ): IntentClassifier {
@@ -370,7 +460,8 @@ function createClassifier(
     threshold: calibration.threshold,
     calibration,
     predict(text: string): IntentPrediction {
-      const features = featurizer.transform(text);
+      const tokens = wordTokens(text);
+      const features = featurizer.transformTokens(tokens);
       if (features.indices.length === 0) {
         // Nothing we know (empty text, emoji, another script): no evidence for any label.
         return { label: null, confidence: 0, ranked: [] };
@@ -378,15 +469,13 @@ function createClassifier(
       model.logits(features, logits);
       const { support, nearest } = scorer.rescore(features, logits, rowsByLabel, calibration.knnWeight);
       const { index, probability } = topProbability(logits, calibration.temperature);
+      // Softmax is monotone: rank by logit, then turn the five best into probabilities (one pass for the sum).
       const max = logits[index];
       let sum = 0;
-      const scores = Array.from(logits, (value) => {
-        const score = Math.exp((value - max) / calibration.temperature);
-        sum += score;
-        return score;
-      });
-      const ranked = topIndices(Float64Array.from(scores), Math.min(5, labels.length)).map((c) => ({ label: labels[c], score: scores[c] / sum }));
-      const confidence = confidenceOf(calibration, probability, support, nearest);
+      for (let c = 0; c < logits.length; c++) sum += Math.exp((logits[c] - max) / calibration.temperature);
+      const ranked = topIndices(logits, Math.min(5, labels.length)).map((c) => ({ label: labels[c], score: Math.exp((logits[c] - max) / calibration.temperature) / sum }));
+      const coverage = calibration.minCoverage > 0 ? vocabulary.coverage(tokens, index) : 1;
+      const confidence = confidenceOf(calibration, probability, support, nearest, coverage);
       return { label: confidence >= calibration.threshold ? labels[index] : null, confidence, ranked };
     },
   };

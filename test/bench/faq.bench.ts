@@ -4,7 +4,7 @@
  *
  *   npm run bench:faq [-- --train train.csv --test test.csv] [--data DIR] [--oos-label oos] [--shots N]
  *                     [--holdout-oos K] [--seed S] [--no-nlpjs] [--json]
- *                     [--target-refusal 0.02] [--novelty-refusal 0.01] [--choose-refusal]
+ *                     [--target-refusal 0.02] [--novelty-refusal 0.01] [--coverage-refusal 0.01] [--choose-refusal]
  *
  * Any CSV with the columns `text,category` works. Each training category becomes one FAQ (its training questions are
  * the FAQ's question and paraphrases); questions labelled `--oos-label` must be refused. `--holdout-oos K` moves K
@@ -104,10 +104,11 @@ async function runFrontdesk(training: LabelledExample[], test: LabelledExample[]
     seed,
     ...(valueOf('target-refusal') ? { targetRefusalRate: Number(valueOf('target-refusal')) } : {}),
     ...(valueOf('novelty-refusal') ? { noveltyRefusalRate: Number(valueOf('novelty-refusal')) } : {}),
+    ...(valueOf('coverage-refusal') ? { coverageRefusalRate: Number(valueOf('coverage-refusal')) } : {}),
     ...(args.includes('--choose-refusal') ? { chooseRefusalRate: true } : {}),
   });
   const ingestSeconds = (performance.now() - started) / 1000;
-  log(`frontdesk: trained on ${training.length} questions, ${classifier.labels.length} FAQs in ${ingestSeconds.toFixed(1)} s; threshold ${classifier.threshold.toFixed(3)}, novelty line ${classifier.calibration.minNearest.toFixed(3)}, nearest-example weight ${classifier.calibration.knnWeight}, held-out accuracy ${classifier.calibration.heldOutAccuracy.toFixed(3)}${classifier.calibration.isFallback ? ' (fallback)' : ''}, temperature ${classifier.calibration.temperature.toFixed(2)}`);
+  log(`frontdesk: trained on ${training.length} questions, ${classifier.labels.length} FAQs in ${ingestSeconds.toFixed(1)} s; threshold ${classifier.threshold.toFixed(3)}, novelty line ${classifier.calibration.minNearest.toFixed(3)}, coverage line ${classifier.calibration.minCoverage.toFixed(3)}, nearest-example weight ${classifier.calibration.knnWeight}, held-out accuracy ${classifier.calibration.heldOutAccuracy.toFixed(3)}${classifier.calibration.isFallback ? ' (fallback)' : ''}, temperature ${classifier.calibration.temperature.toFixed(2)}`);
   for (const example of test.slice(0, 50)) classifier.predict(example.text); // warm-up: JIT, caches
   const latencies: number[] = [];
   let rankedRight = 0;
