@@ -13,7 +13,7 @@ import type { ServiceImplementations } from './runtime/conversation-runtime.js';
 /** What the core gives a channel when it starts: the gateway to send inbound messages to, and read access. */
 export interface ChannelContext {
   gateway: Gateway;
-  store: Pick<Store, 'transcript' | 'getConversation' | 'findJournal'>;
+  store: Pick<Store, 'transcript' | 'getConversation' | 'getCustomer' | 'findJournal'>;
   /** This channel's own durable key-value state (opt-outs, conversation references). */
   state: ChannelState;
   config: FrontdeskConfig;
