@@ -26,7 +26,7 @@ export default defineFlow({
     'operator',
     'is there a real person I can talk to',
   ],
-  needs: ['requestHandoff'],
+  needs: ['requestHandoff', 'recordFeedback'],
   machine: flow.createMachine({
     id: 'handoff',
     context: ({ input }) => ({ ...flow.startingContext({ input }), handoff: { reason: input.reason ?? 'asked' } }),
@@ -101,15 +101,24 @@ export default defineFlow({
           'message.received': [
             {
               guard: ({ event }) => event.type === 'message.received' && /^\s*[1-5]\s*(stars?)?\s*[.!]?\s*$/i.test(event.message.text),
-              target: 'done',
+              target: 'recordingSatisfaction',
               actions: [
+                assign({ slots: ({ context, event }) => ({ ...context.slots, csat: event.type === 'message.received' ? String(Number.parseInt(event.message.text.trim(), 10)) : undefined }) }),
                 flow.notifyStaff(({ event }) => ({ event: 'feedback', score: event.type === 'message.received' ? Number.parseInt(event.message.text.trim(), 10) : undefined })),
-                flow.reply('Thank you for the feedback! Is there anything else I can help with?'),
               ],
             },
             // Anything else: the customer moved on; no score.
             { target: 'done' },
           ],
+        },
+      },
+      recordingSatisfaction: {
+        invoke: {
+          src: 'recordFeedback',
+          input: ({ context }) => ({ kind: 'csat' as const, score: Number(context.slots.csat) }),
+          // The thanks is the same either way: a lost score is our problem, not the customer's.
+          onDone: { target: 'done', actions: flow.reply('Thank you for the feedback! Is there anything else I can help with?') },
+          onError: { target: 'done', actions: flow.reply('Thank you for the feedback! Is there anything else I can help with?') },
         },
       },
       done: { type: 'final' },

@@ -19,6 +19,15 @@ import { parseBusinessHours } from './handoff/business-hours.js';
 import { createHandoffService } from './handoff/handoff-service.js';
 import { createTimerScheduler } from './runtime/timer-scheduler.js';
 import type { IntentMatch } from './flow/types.js';
+import { createCsvOrdersService } from './orders/csv-orders-service.js';
+import { createOrderServices } from './orders/order-services.js';
+import type { OrdersService } from './orders/orders-service.js';
+import { createPrivacyServices } from './privacy/privacy-services.js';
+import { createFeedbackService } from './feedback/feedback-service.js';
+// --- admin dashboard (issue 9) ---
+import { createAdmin, type Admin, type AdminOptions } from './admin/admin-routes.js';
+import { createSqliteAnalyticsReader } from './store/sqlite-analytics.js';
+// --- end admin dashboard ---
 
 export interface FrontdeskOptions {
   config: FrontdeskConfig;
@@ -32,12 +41,21 @@ export interface FrontdeskOptions {
   rootDirectory?: string;
   store?: Store;
   services?: ServiceImplementations;
+  /**
+   * The shop system orders and customers come from. Default: orders.csv and customers.csv in FRONTDESK_ORDERS_DIR
+   * (else FRONTDESK_KNOWLEDGE_DIR, else knowledge/). Pass your own OrdersService to plug in a real shop.
+   */
+  orders?: OrdersService;
   classify?: (text: string) => IntentMatch;
   logger?: Logger;
   now?: () => number;
   /** Serve HTTP (default true). The terminal chat runs without a server. */
   serveHttp?: boolean;
   delivery?: { baseDelayMilliseconds?: number; maxAttempts?: number };
+  // --- admin dashboard (issue 9) ---
+  /** The owner dashboard at /admin (docs/dashboard.md): `knowledge` enables "add as FAQ"; `reader` replaces the SQLite reads. */
+  admin?: AdminOptions;
+  // --- end admin dashboard ---
 }
 
 export interface Frontdesk {
@@ -48,6 +66,10 @@ export interface Frontdesk {
   readonly server?: HttpServer;
   readonly adapters: ReadonlyMap<Channel, ChannelAdapter>;
   readonly logger: Logger;
+  // --- admin dashboard (issue 9) ---
+  /** The dashboard, when served (HTTP on and a store it can read). `admin.access` says how it is protected. */
+  readonly admin?: Admin;
+  // --- end admin dashboard ---
   /** Recovers unfinished work, then listens. Resolves with the URL when serving HTTP. */
   start(): Promise<{ url?: string; recovered: { journal: number; outbox: number } }>;
   stop(): Promise<void>;
@@ -84,7 +106,20 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
   // The scheduler fires through the gateway, which is created after the runtime that applies timers.
   let fireTimer: (conversationId: string, name: string, dueAt: number) => Promise<void> = async () => undefined;
   const timers = createTimerScheduler({ store, now, logger, fire: (...args) => fireTimer(...args) });
-  const services: ServiceImplementations = { requestHandoff, ...options.services };
+  const orders = options.orders ?? createCsvOrdersService({ directory: resolve(rootDirectory, env.FRONTDESK_ORDERS_DIR ?? env.FRONTDESK_KNOWLEDGE_DIR ?? 'knowledge') });
+  const { lookupOrder, lookupCustomer } = createOrderServices({ store, orders, now });
+  const privacy = createPrivacyServices({
+    store,
+    orders,
+    now,
+    // The rows are gone; drop what lives in memory too, so nothing of the customer is said or fired again.
+    onErased: (summary, erasedTimers) => {
+      for (const timer of erasedTimers) timers.apply(timer.conversationId, [{ name: timer.name, cancel: true }]);
+      for (const conversationId of summary.conversationIds) runtime.forget(conversationId);
+      logger.info({ conversations: summary.conversationIds.length, messages: summary.messages }, 'erased a customer on their request');
+    },
+  });
+  const services: ServiceImplementations = { requestHandoff, lookupOrder, lookupCustomer, recordFeedback: createFeedbackService({ store }), ...privacy, ...options.services };
   const runtime = createConversationRuntime({
     store,
     writer,
@@ -103,7 +138,7 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
   fireTimer = async (conversationId, name, dueAt) => {
     await gateway.dispatchTo(conversationId, { type: 'timer.fired', name }, `timer:${conversationId}:${name}:${dueAt}`);
   };
-  const server = options.serveHttp === false ? undefined : createHttpServer({ logger });
+  const server = options.serveHttp === false ? undefined : createHttpServer({ logger, allowedOrigins: config.FRONTDESK_WEB_ALLOWED_ORIGINS });
   const secret = config.FRONTDESK_SECRET ?? loadOrCreateSecret(dataDirectory);
 
   for (const plugin of options.channels ?? []) {
@@ -115,6 +150,11 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
     server.routes.get('/health', () => ({ status: 200, body: { status: 'ok' } }));
     for (const adapter of adapters.values()) adapter.mount(server.routes);
   }
+  // --- admin dashboard (issue 9): read-only SQL on its own connection to the store's file, unless a reader is given ---
+  const adminReader = options.admin?.reader ?? (options.store ? undefined : createSqliteAnalyticsReader({ file: join(dataDirectory, 'frontdesk.db') }));
+  const admin = server && adminReader ? createAdmin({ ...options.admin, config, env, reader: adminReader, logger, now }) : undefined;
+  if (server && admin) admin.mount(server.routes);
+  // --- end admin dashboard ---
 
   return {
     gateway,
@@ -124,6 +164,7 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
     server,
     adapters,
     logger,
+    admin, // admin dashboard (issue 9)
     async start() {
       // Older work first: undelivered replies, then journaled messages nobody answered (invariant 3).
       const undelivered = await store.undeliveredOutbox();
@@ -144,6 +185,7 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
       delivery.stop();
       await writer.flush();
       for (const adapter of adapters.values()) await adapter.close?.();
+      admin?.close(); // admin dashboard (issue 9)
       await store.close();
     },
   };

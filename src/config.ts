@@ -17,6 +17,10 @@ const help: Record<string, string> = {
   FRONTDESK_BUSINESS_HOURS: 'when staff answer handoffs, e.g. "Mon-Fri 09:00-18:00, Sat 09:00-17:00"',
   FRONTDESK_TIMEZONE: 'the IANA time zone of the business hours, e.g. America/New_York',
   FRONTDESK_WEB_ALLOWED_ORIGINS: 'comma-separated origins of other sites allowed to embed the chat widget, e.g. https://shop.example',
+  // --- admin dashboard (issue 9) ---
+  FRONTDESK_ADMIN_TOKEN: 'the secret that signs in to the owner dashboard at /admin; at least 16 characters, e.g. the output of `openssl rand -base64 32`. Unset: a one-time token is printed at start-up on 127.0.0.1, and the dashboard is refused elsewhere',
+  NODE_ENV: '"development" allows the dashboard with a generated one-time token on any host; "production" never does',
+  // --- end admin dashboard ---
   FRONTDESK_HANDOFF_CLAIM_SECONDS: 'how long a handoff may wait for a staff member before the customer is told and staff are reminded (default 600)',
 };
 
@@ -38,6 +42,10 @@ export const ConfigSchema = z.object({
   FRONTDESK_BUSINESS_HOURS: z.string().min(1).default('Mon-Fri 09:00-18:00, Thu 09:00-20:00, Sat 09:00-17:00, Sun 11:00-16:00'),
   FRONTDESK_TIMEZONE: z.string().min(1).default('America/New_York'),
   FRONTDESK_HANDOFF_CLAIM_SECONDS: z.coerce.number().positive().max(86_400).default(600),
+  // --- admin dashboard (issue 9) ---
+  FRONTDESK_ADMIN_TOKEN: z.string().min(16, 'the admin token must be at least 16 characters').max(512).optional(),
+  NODE_ENV: z.string().optional(),
+  // --- end admin dashboard ---
   FRONTDESK_WEB_ALLOWED_ORIGINS: z
     .string()
     .default('')

@@ -38,3 +38,9 @@ export { createSqliteKnowledgeStore } from './store/sqlite-knowledge-store.js';
 export type { KnowledgeStore } from './knowledge/knowledge-store.js';
 export type { KnowledgeChunk, Passage, ChunkKind } from './knowledge/types.js';
 // --- end knowledge ---
+// --- orders, feedback, privacy (issue 5) ---
+export { createCsvOrdersService, createOrderServices, normalizeEmail, normalizeOrderNumber, normalizePhone, type OrdersService, type ShopCustomer, type ShopOrder, type OrderLookupInput, type OrderLookupResult, type OrderSummary } from './orders/index.js';
+export { createPrivacyServices, askConsent, consentSlot, EXPORT_FORMAT, type DataExport, type DataSummary, type AskConsentOptions } from './privacy/index.js';
+export { createFeedbackService, parseScore, type FeedbackInput } from './feedback/index.js';
+export { RETAINED_CHANNEL_STATE_PREFIXES, type CustomerData, type CustomerIdentity, type ErasureSummary, type FeedbackRecord, type ConsentRecord, type ShopLink } from './store/store.js';
+// --- end orders, feedback, privacy ---

@@ -4,6 +4,7 @@ import { FrontdeskError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { boot, channelsIn } from './boot.js';
 import { runTerminalChat } from './chat.js';
+import { registerFlowsCommands } from './flows-commands.js';
 // --- knowledge (issue 4) ---
 import { prepareKnowledge, registerKnowledgeCommands } from './knowledge-commands.js';
 // --- end knowledge ---
@@ -50,6 +51,8 @@ program
 // --- knowledge (issue 4) ---
 registerKnowledgeCommands(program);
 // --- end knowledge ---
+
+registerFlowsCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof FrontdeskError) {

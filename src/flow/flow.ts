@@ -19,6 +19,10 @@ export interface RecommendationsResult {
 
 export type { HandoffOutcome as HandoffResult } from '../handoff/handoff-service.js';
 import type { HandoffOutcome } from '../handoff/handoff-service.js';
+import type { OrderLookupInput, OrderLookupResult } from '../orders/order-services.js';
+import type { FeedbackInput } from '../feedback/feedback-service.js';
+import type { DataExport, DataSummary } from '../privacy/privacy-services.js';
+export type { OrderLookupInput, OrderLookupResult, FeedbackInput, DataExport, DataSummary };
 
 /** What the business knows about a customer; fields are present only when known (and allowed to be shown). */
 export interface ProfileResult {
@@ -30,7 +34,20 @@ export interface ProfileResult {
 }
 
 /** The services a flow may `invoke`, by name. The runtime provides them; a flow names the ones it needs in `needs`. */
-export const serviceNames = ['searchKnowledge', 'recommendProducts', 'requestHandoff', 'lookupCustomer'] as const;
+export const serviceNames = [
+  'searchKnowledge',
+  'recommendProducts',
+  'requestHandoff',
+  'lookupCustomer',
+  // Orders, feedback and privacy (src/orders, src/feedback, src/privacy): each acts on the asking conversation's customer only.
+  'lookupOrder',
+  'recordFeedback',
+  'describeCustomerData',
+  'exportCustomerData',
+  'eraseCustomerData',
+  'checkConsent',
+  'recordConsent',
+] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 const notProvided = <TOutput, TInput>(name: ServiceName) =>
@@ -79,6 +96,13 @@ const base = setup({
     recommendProducts: notProvided<RecommendationsResult, { customerId: string; category?: string; maxPrice?: number; useHistory: boolean }>('recommendProducts'),
     requestHandoff: notProvided<HandoffOutcome, { reason: HandoffReason }>('requestHandoff'),
     lookupCustomer: notProvided<ProfileResult, { customerId: string }>('lookupCustomer'),
+    lookupOrder: notProvided<OrderLookupResult, OrderLookupInput>('lookupOrder'),
+    recordFeedback: notProvided<{ id: string }, FeedbackInput>('recordFeedback'),
+    describeCustomerData: notProvided<DataSummary, Record<string, never>>('describeCustomerData'),
+    exportCustomerData: notProvided<DataExport, Record<string, never>>('exportCustomerData'),
+    eraseCustomerData: notProvided<{ isScheduled: true }, Record<string, never>>('eraseCustomerData'),
+    checkConsent: notProvided<{ status: 'granted' | 'refused' | 'unknown' }, { purpose: string }>('checkConsent'),
+    recordConsent: notProvided<{ isGranted: boolean }, { purpose: string; isGranted: boolean }>('recordConsent'),
   },
   actions: {
     reply: ({ system }, params: ReplyContent) => sinkOf(system, `reply "${params.text.slice(0, 40)}"`).reply(params),

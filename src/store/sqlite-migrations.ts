@@ -88,4 +88,42 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'feedback, consents, shop links',
+    sql: `
+      -- Satisfaction scores: CSAT (1-5) after a resolved handoff, NPS (0-10) on request. One row per answer, kept per
+      -- conversation and erased with the customer.
+      CREATE TABLE feedback (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('csat', 'nps')),
+        score INTEGER NOT NULL,
+        comment TEXT,
+        created_at TEXT NOT NULL,
+        CHECK ((kind = 'csat' AND score BETWEEN 1 AND 5) OR (kind = 'nps' AND score BETWEEN 0 AND 10))
+      );
+      CREATE INDEX feedback_conversation ON feedback(conversation_id);
+      CREATE INDEX feedback_customer ON feedback(customer_id);
+      -- What a customer said yes or no to (for example "personalization": using purchase history), asked once.
+      CREATE TABLE consents (
+        customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL,
+        is_granted INTEGER NOT NULL CHECK (is_granted IN (0, 1)),
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (customer_id, purpose)
+      ) WITHOUT ROWID;
+      -- Which shop customer (orders.csv / the shop system) a chat customer proved to be: by the phone on file (SMS)
+      -- or by an order number plus the email on that order. Orders are shown only through this link.
+      CREATE TABLE shop_links (
+        customer_id TEXT PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+        shop_customer_id TEXT NOT NULL,
+        verified_by TEXT NOT NULL CHECK (verified_by IN ('phone', 'email')),
+        linked_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- Export and erasure walk a customer's identities; the cascade from customers uses it too.
+      CREATE INDEX customer_identities_customer ON customer_identities(customer_id);
+    `,
+  },
 ];

@@ -5,16 +5,25 @@ import { createId } from '../ids.js';
 import { FrontdeskError } from '../errors.js';
 import type { Channel, Message } from '../message.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
-import type {
-  ChannelState,
-  ConversationRecord,
-  CustomerRecord,
+import {
+  RETAINED_CHANNEL_STATE_PREFIXES,
+  type ChannelState,
+  type ConsentRecord,
+  type ConversationRecord,
+  type CustomerData,
+  type CustomerIdentity,
+  type CustomerRecord,
+  type ErasureSummary,
+  type FeedbackRecord,
+  type ShopLink,
+  type TimerRecord,
   JournalEntry,
   JournalResult,
   OpenConversationRequest,
   OutboxEntry,
   SnapshotRecord,
   Store,
+  TurnCommit,
   WriteBatch,
 } from './store.js';
 
@@ -53,6 +62,26 @@ interface ConversationRow {
   created_at: string;
   updated_at: string;
 }
+
+interface FeedbackRow {
+  id: string;
+  conversation_id: string;
+  customer_id: string;
+  kind: 'csat' | 'nps';
+  score: number;
+  comment: string | null;
+  created_at: string;
+}
+
+const toFeedback = (row: FeedbackRow): FeedbackRecord => ({
+  id: row.id,
+  conversationId: row.conversation_id,
+  customerId: row.customer_id,
+  kind: row.kind,
+  score: row.score,
+  ...(row.comment !== null && { comment: row.comment }),
+  createdAt: row.created_at,
+});
 
 const toJournalEntry = (row: ItemRow): JournalEntry => ({
   seq: row.seq,
@@ -136,6 +165,23 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     deleteState: db.prepare('DELETE FROM channel_state WHERE channel = ? AND key = ?'),
     listState: db.prepare<[string, string, string], { key: string; value: string }>('SELECT key, value FROM channel_state WHERE channel = ? AND key >= ? AND key < ? ORDER BY key'),
     loadSnapshot: db.prepare<[string], { conversation_id: string; flow_version: string; snapshot: string; updated_at: string }>('SELECT * FROM snapshots WHERE conversation_id = ?'),
+    identitiesOf: db.prepare<[string], { channel: Channel; customer_key: string }>('SELECT channel, customer_key FROM customer_identities WHERE customer_id = ? ORDER BY channel, customer_key'),
+    conversationsOf: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE customer_id = ? ORDER BY created_at, id'),
+    // Every message of the conversation, the staff thread's notes included: an export must show all we hold.
+    messagesOf: db.prepare<[string], { body: string }>("SELECT body FROM items WHERE conversation_id = ? AND kind = 'message' ORDER BY seq"),
+    countMessagesOf: db.prepare<[string], { count: number }>("SELECT count(*) AS count FROM items JOIN conversations ON conversations.id = items.conversation_id WHERE conversations.customer_id = ? AND items.kind = 'message'"),
+    timersOf: db.prepare<[string], { conversation_id: string; name: string; due_at: number }>('SELECT timers.* FROM timers JOIN conversations ON conversations.id = timers.conversation_id WHERE conversations.customer_id = ?'),
+    upsertShopLink: db.prepare('INSERT INTO shop_links (customer_id, shop_customer_id, verified_by, linked_at) VALUES (?, ?, ?, ?) ON CONFLICT (customer_id) DO UPDATE SET shop_customer_id = excluded.shop_customer_id, verified_by = excluded.verified_by, linked_at = excluded.linked_at'),
+    getShopLink: db.prepare<[string], { shop_customer_id: string; verified_by: 'phone' | 'email'; linked_at: string }>('SELECT * FROM shop_links WHERE customer_id = ?'),
+    insertFeedback: db.prepare('INSERT INTO feedback (id, conversation_id, customer_id, kind, score, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    feedbackOfConversation: db.prepare<[string], FeedbackRow>('SELECT * FROM feedback WHERE conversation_id = ? ORDER BY created_at, id'),
+    feedbackOfCustomer: db.prepare<[string], FeedbackRow>('SELECT * FROM feedback WHERE customer_id = ? ORDER BY created_at, id'),
+    getConsent: db.prepare<[string, string], { is_granted: number }>('SELECT is_granted FROM consents WHERE customer_id = ? AND purpose = ?'),
+    upsertConsent: db.prepare('INSERT INTO consents (customer_id, purpose, is_granted, decided_at) VALUES (?, ?, ?, ?) ON CONFLICT (customer_id, purpose) DO UPDATE SET is_granted = excluded.is_granted, decided_at = excluded.decided_at'),
+    consentsOf: db.prepare<[string], { purpose: string; is_granted: number; decided_at: string }>('SELECT * FROM consents WHERE customer_id = ? ORDER BY purpose'),
+    // Channel state keyed by an address ends with ":<address>" (choices:+1555…, reference:<conversation id>).
+    stateOfAddress: db.prepare<[Channel, number, string], { key: string }>('SELECT key FROM channel_state WHERE channel = ? AND substr(key, -?) = ?'),
+    deleteCustomer: db.prepare('DELETE FROM customers WHERE id = ?'),
   };
 
   /** Finds the conversation for (channel, key), creating it and its customer on first contact. */
@@ -160,7 +206,67 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return { conversation, isNew: true };
   }
 
-  const runBatch = db.transaction((batch: WriteBatch): JournalResult[] => {
+  const applyTurn = (turn: TurnCommit, now: string) => {
+    statements.markProcessed.run(now, turn.journalSeq);
+    statements.upsertSnapshot.run(turn.conversationId, turn.flowVersion, JSON.stringify(turn.snapshot), now);
+    for (const reply of turn.replies) {
+      const status = turn.replyStatuses?.[reply.id] ?? 'pending';
+      statements.insertOutbound.run(reply.id, turn.conversationId, reply.channel, turn.replyTo ?? null, JSON.stringify(reply), status, reply.createdAt, status === 'pending' ? null : now);
+    }
+    for (const timer of turn.timers ?? []) {
+      if ('cancel' in timer) statements.deleteTimer.run(turn.conversationId, timer.name);
+      else statements.upsertTimer.run(turn.conversationId, timer.name, timer.dueAt);
+    }
+  };
+
+  /** Channel state entries keyed by one of the customer's addresses (identities and conversation keys). */
+  function channelStateOf(identities: CustomerIdentity[], conversations: ConversationRecord[]): Array<{ channel: Channel; key: string }> {
+    const addresses = new Map<string, { channel: Channel; address: string }>();
+    for (const identity of identities) addresses.set(`${identity.channel} ${identity.customerKey}`, { channel: identity.channel, address: identity.customerKey });
+    for (const conversation of conversations) addresses.set(`${conversation.channel} ${conversation.conversationKey}`, { channel: conversation.channel, address: conversation.conversationKey });
+    const found = new Map<string, { channel: Channel; key: string }>();
+    for (const { channel, address } of addresses.values()) {
+      const suffix = `:${address}`;
+      for (const row of statements.stateOfAddress.all(channel, suffix.length, suffix)) found.set(`${channel} ${row.key}`, { channel, key: row.key });
+    }
+    return [...found.values()];
+  }
+
+  const readCustomerData = (customerId: string): CustomerData | undefined => {
+    const customerRow = statements.getCustomer.get(customerId);
+    if (!customerRow) return undefined;
+    const identities = statements.identitiesOf.all(customerId).map((row) => ({ channel: row.channel, customerKey: row.customer_key }));
+    const conversations = statements.conversationsOf.all(customerId).map(toConversation);
+    const link = statements.getShopLink.get(customerId);
+    return {
+      customer: { id: customerRow.id, displayName: customerRow.display_name ?? undefined, createdAt: customerRow.created_at },
+      identities,
+      conversations: conversations.map((conversation) => ({ ...conversation, messages: statements.messagesOf.all(conversation.id).map((row) => JSON.parse(row.body) as Message) })),
+      feedback: statements.feedbackOfCustomer.all(customerId).map(toFeedback),
+      consents: statements.consentsOf.all(customerId).map((row): ConsentRecord => ({ purpose: row.purpose, isGranted: row.is_granted === 1, decidedAt: row.decided_at })),
+      ...(link && { shopLink: { shopCustomerId: link.shop_customer_id, verifiedBy: link.verified_by, linkedAt: link.linked_at } }),
+      timers: statements.timersOf.all(customerId).map((row): TimerRecord => ({ conversationId: row.conversation_id, name: row.name, dueAt: row.due_at })),
+      channelState: channelStateOf(identities, conversations),
+    };
+  };
+
+  const erase = db.transaction((customerId: string): ErasureSummary => {
+    const identities = statements.identitiesOf.all(customerId).map((row) => ({ channel: row.channel, customerKey: row.customer_key }));
+    const conversations = statements.conversationsOf.all(customerId).map(toConversation);
+    const messages = statements.countMessagesOf.get(customerId)?.count ?? 0;
+    const feedback = statements.feedbackOfCustomer.all(customerId).length;
+    let channelState = 0;
+    for (const entry of channelStateOf(identities, conversations)) {
+      if (RETAINED_CHANNEL_STATE_PREFIXES.some((prefix) => entry.key.startsWith(prefix))) continue;
+      channelState += statements.deleteState.run(entry.channel, entry.key).changes;
+    }
+    // Everything else hangs off the customer row: identities, conversations (and through them items, snapshots,
+    // timers, feedback), consents and the shop link go with it (ON DELETE CASCADE, foreign_keys = ON).
+    statements.deleteCustomer.run(customerId);
+    return { customerId, conversationIds: conversations.map((conversation) => conversation.id), messages, feedback, channelState };
+  });
+
+  const runBatch = db.transaction((batch: WriteBatch, inlineTurn?: (entry: JournalEntry) => TurnCommit | undefined): JournalResult[] => {
     const now = new Date().toISOString();
     const results: JournalResult[] = [];
     for (const request of batch.journal) {
@@ -177,24 +283,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         results.push({ entry: toJournalEntry(statements.findInbound.get(request.channel, request.externalId)!), isDuplicate: true, conversation });
         continue;
       }
-      results.push({
-        entry: { seq: Number(inserted.lastInsertRowid), id: request.id, conversationId: conversation.id, channel: request.channel, externalId: request.externalId, payload, status: 'pending', receivedAt: request.receivedAt },
-        isDuplicate: false,
-        conversation,
-      });
+      const entry: JournalEntry = { seq: Number(inserted.lastInsertRowid), id: request.id, conversationId: conversation.id, channel: request.channel, externalId: request.externalId, payload, status: 'pending', receivedAt: request.receivedAt };
+      // A turn that can finish at once commits with its journal row: one transaction and one write of the row's page.
+      const turn = inlineTurn?.(entry);
+      if (turn) applyTurn(turn, now);
+      results.push({ entry, isDuplicate: false, conversation, isTurnCommitted: turn !== undefined });
     }
-    for (const turn of batch.turns) {
-      statements.markProcessed.run(now, turn.journalSeq);
-      statements.upsertSnapshot.run(turn.conversationId, turn.flowVersion, JSON.stringify(turn.snapshot), now);
-      for (const reply of turn.replies) {
-        const status = turn.replyStatuses?.[reply.id] ?? 'pending';
-        statements.insertOutbound.run(reply.id, turn.conversationId, reply.channel, turn.replyTo ?? null, JSON.stringify(reply), status, reply.createdAt, status === 'pending' ? null : now);
-      }
-      for (const timer of turn.timers ?? []) {
-        if ('cancel' in timer) statements.deleteTimer.run(turn.conversationId, timer.name);
-        else statements.upsertTimer.run(turn.conversationId, timer.name, timer.dueAt);
-      }
-    }
+    for (const turn of batch.turns) applyTurn(turn, now);
     for (const update of batch.deliveries) {
       statements.updateOutbound.run(update.status, update.attempts, update.nextAttemptAt, update.error ?? null, update.externalId ?? null, update.status, now, update.outboxId);
     }
@@ -211,7 +306,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     kind: 'sqlite',
-    writeBatch: (batch) => wrap('write a batch', () => runBatch(batch)),
+    writeBatch: (batch, inlineTurn) => wrap('write a batch', () => runBatch(batch, inlineTurn)),
     openConversation: (request) => wrap('open a conversation', () => db.transaction(() => resolveConversation(request, new Date().toISOString()))()),
     getConversation: (id) => wrap('read a conversation', () => {
       const row = statements.getConversation.get(id);
@@ -235,6 +330,26 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     transcript: (conversationId, transcriptOptions) => wrap('read a transcript', () =>
       statements.transcript.all(conversationId, transcriptOptions?.limit ?? 1000).map((row) => JSON.parse(row.body) as Message)),
     loadTimers: () => wrap('read timers', () => statements.loadTimers.all().map((row) => ({ conversationId: row.conversation_id, name: row.name, dueAt: row.due_at }))),
+    customerIdentities: (customerId) => wrap('read identities', () => statements.identitiesOf.all(customerId).map((row): CustomerIdentity => ({ channel: row.channel, customerKey: row.customer_key }))),
+    linkShopCustomer: (customerId, link) => wrap('link a shop customer', () => void statements.upsertShopLink.run(customerId, link.shopCustomerId, link.verifiedBy, new Date().toISOString())),
+    shopLinkOf: (customerId) => wrap('read a shop link', (): ShopLink | undefined => {
+      const row = statements.getShopLink.get(customerId);
+      return row && { shopCustomerId: row.shop_customer_id, verifiedBy: row.verified_by, linkedAt: row.linked_at };
+    }),
+    recordFeedback: (feedback) => wrap('record feedback', (): FeedbackRecord => {
+      const record: FeedbackRecord = { id: createId('fb'), conversationId: feedback.conversationId, customerId: feedback.customerId, kind: feedback.kind, score: feedback.score, ...(feedback.comment !== undefined && { comment: feedback.comment }), createdAt: feedback.createdAt ?? new Date().toISOString() };
+      statements.insertFeedback.run(record.id, record.conversationId, record.customerId, record.kind, record.score, record.comment ?? null, record.createdAt);
+      return record;
+    }),
+    feedbackOf: (filter) => wrap('read feedback', () =>
+      ('conversationId' in filter ? statements.feedbackOfConversation.all(filter.conversationId) : statements.feedbackOfCustomer.all(filter.customerId)).map(toFeedback)),
+    hasConsent: (customerId, purpose) => wrap('read a consent', () => {
+      const row = statements.getConsent.get(customerId, purpose);
+      return row === undefined ? undefined : row.is_granted === 1;
+    }),
+    recordConsent: (customerId, purpose, isGranted) => wrap('record a consent', () => void statements.upsertConsent.run(customerId, purpose, isGranted ? 1 : 0, new Date().toISOString())),
+    customerData: (customerId) => wrap('read customer data', () => readCustomerData(customerId)),
+    eraseCustomer: (customerId) => wrap('erase a customer', () => erase(customerId)),
     channelState: (channel): ChannelState => ({
       get: (key) => wrap('read channel state', () => {
         const row = statements.getState.get(channel, key);

@@ -52,7 +52,7 @@ export interface JournalRequest {
 }
 
 export type JournalResult =
-  | { entry: JournalEntry; isDuplicate: boolean; conversation: ConversationRecord }
+  | { entry: JournalEntry; isDuplicate: boolean; conversation: ConversationRecord; isTurnCommitted?: boolean }
   | { entry?: undefined; isDuplicate: false; conversation?: undefined };
 
 export type OutboxStatus = 'pending' | 'delivered' | 'dead';
@@ -128,6 +128,66 @@ export interface OpenConversationRequest {
   customerName?: string;
 }
 
+/** How a chat customer is known on a channel (a phone number on SMS, a browser id on the web, an AAD id on Teams). */
+export interface CustomerIdentity {
+  channel: Channel;
+  customerKey: string;
+}
+
+/** The shop customer (orders system) a chat customer proved to be, and how. */
+export interface ShopLink {
+  shopCustomerId: string;
+  verifiedBy: 'phone' | 'email';
+  linkedAt: string;
+}
+
+/** A satisfaction score: CSAT 1-5 after a resolved handoff, NPS 0-10 on request. */
+export interface FeedbackRecord {
+  id: string;
+  conversationId: string;
+  customerId: string;
+  kind: 'csat' | 'nps';
+  score: number;
+  comment?: string;
+  createdAt: string;
+}
+
+/** A yes or no a customer gave to one use of their data (for example "personalization"). */
+export interface ConsentRecord {
+  purpose: string;
+  isGranted: boolean;
+  decidedAt: string;
+}
+
+/** Everything the store holds about one customer, across conversations and channels (for "export my data"). */
+export interface CustomerData {
+  customer: CustomerRecord;
+  identities: CustomerIdentity[];
+  conversations: Array<ConversationRecord & { messages: Message[] }>;
+  feedback: FeedbackRecord[];
+  consents: ConsentRecord[];
+  shopLink?: ShopLink;
+  timers: TimerRecord[];
+  /** Facts channels keep about the customer's addresses (quick-reply choices, Teams references, SMS opt-out). */
+  channelState: Array<{ channel: Channel; key: string }>;
+}
+
+/** What an erasure removed. */
+export interface ErasureSummary {
+  customerId: string;
+  conversationIds: string[];
+  messages: number;
+  feedback: number;
+  /** Channel state entries removed; entries kept for legal reasons (SMS opt-outs) are not counted. */
+  channelState: number;
+}
+
+/**
+ * Channel state kept when a customer's data is erased: an SMS opt-out must outlive the data, or the next import
+ * of the number would text someone who said STOP (TCPA / carrier rules).
+ */
+export const RETAINED_CHANNEL_STATE_PREFIXES: readonly string[] = ['suppressed:'];
+
 /** Durable key-value facts one channel keeps about its platform (opt-outs, conversation references). */
 export interface ChannelState {
   get<T = unknown>(key: string): Promise<T | undefined>;
@@ -143,7 +203,11 @@ export interface ChannelState {
  */
 export interface Store {
   readonly kind: string;
-  writeBatch(batch: WriteBatch): Promise<JournalResult[]>;
+  /**
+   * Writes a batch in one transaction. `inlineTurn`, when given, is called for each newly journaled entry inside the
+   * transaction; a turn it returns (one that finished synchronously) is committed in the same transaction.
+   */
+  writeBatch(batch: WriteBatch, inlineTurn?: (entry: JournalEntry) => TurnCommit | undefined): Promise<JournalResult[]>;
   openConversation(request: OpenConversationRequest): Promise<{ conversation: ConversationRecord; isNew: boolean }>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   getCustomer(id: string): Promise<CustomerRecord | undefined>;
@@ -155,5 +219,23 @@ export interface Store {
   transcript(conversationId: string, options?: { limit?: number }): Promise<Message[]>;
   channelState(channel: Channel): ChannelState;
   loadTimers(): Promise<TimerRecord[]>;
+  /** The channel identities of a customer (to match an SMS number against the shop's customers, to export). */
+  customerIdentities(customerId: string): Promise<CustomerIdentity[]>;
+  /** Records which shop customer this chat customer proved to be; orders are shown only through this link. */
+  linkShopCustomer(customerId: string, link: Omit<ShopLink, 'linkedAt'>): Promise<void>;
+  shopLinkOf(customerId: string): Promise<ShopLink | undefined>;
+  recordFeedback(feedback: Omit<FeedbackRecord, 'id' | 'createdAt'> & { createdAt?: string }): Promise<FeedbackRecord>;
+  feedbackOf(filter: { conversationId: string } | { customerId: string }): Promise<FeedbackRecord[]>;
+  /** true or false once the customer answered for this purpose; undefined if never asked. */
+  hasConsent(customerId: string, purpose: string): Promise<boolean | undefined>;
+  recordConsent(customerId: string, purpose: string, isGranted: boolean): Promise<void>;
+  /** Everything about a customer, across conversations and channels; undefined for an unknown (or erased) customer. */
+  customerData(customerId: string): Promise<CustomerData | undefined>;
+  /**
+   * Erases a customer: profile, identities, conversations with their messages, journal and outbox rows, snapshots,
+   * timers, feedback, consents, shop link and channel state keyed by their addresses, except
+   * RETAINED_CHANNEL_STATE_PREFIXES (SMS opt-outs). Live actors and armed timers are the caller's to drop.
+   */
+  eraseCustomer(customerId: string): Promise<ErasureSummary>;
   close(): Promise<void>;
 }

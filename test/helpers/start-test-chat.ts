@@ -107,13 +107,14 @@ export interface TestChat {
  * await chat.customer('hello');
  * await chat.expectBot(/automated assistant/);
  */
-export async function startTestChat(options: { channel?: Channel; customer?: string; customerName?: string; greet?: boolean; services?: ServiceImplementations; classify?: (text: string) => IntentMatch; flowsDirectory?: string; withStaffConsole?: boolean; env?: Record<string, string>; now?: () => number } = {}): Promise<TestChat> {
+export async function startTestChat(options: { channel?: Channel; customer?: string; customerName?: string; greet?: boolean; services?: ServiceImplementations; classify?: (text: string) => IntentMatch; flowsDirectory?: string; withStaffConsole?: boolean; env?: Record<string, string>; now?: () => number; /** More customer channels to record deliveries on, for tests where other customers write too. */ alsoCapture?: Channel[] } = {}): Promise<TestChat> {
   const channel = options.channel ?? 'web';
   const dataDirectory = mkdtempSync(join(tmpdir(), 'frontdesk-chat-'));
   const customerSide = createCaptureAdapter(channel);
   const staffSide = createCaptureAdapter('slack');
+  const otherSides = (options.alsoCapture ?? []).filter((other) => other !== channel && other !== 'slack').map(createCaptureAdapter);
   const start = async (now?: () => number) => {
-    const started = await startTestApp({ services: options.services, classify: options.classify, flowsDirectory: options.flowsDirectory, dataDirectory, env: options.env, now, adapters: options.withStaffConsole === false ? [customerSide] : [customerSide, staffSide] });
+    const started = await startTestApp({ services: options.services, classify: options.classify, flowsDirectory: options.flowsDirectory, dataDirectory, env: options.env, now, adapters: [customerSide, ...otherSides, ...(options.withStaffConsole === false ? [] : [staffSide])] });
     await started.app.start();
     return started;
   };

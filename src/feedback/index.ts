@@ -1,0 +1,1 @@
+export { createFeedbackService, parseScore, type FeedbackInput } from './feedback-service.js';
