@@ -44,6 +44,9 @@ export default defineFlow({
     'can I get the tracking number for my order',
     'check order FD-1042',
     'my order has not arrived',
+    'my order is late',
+    'where is my order FD-1042? it is late again',
+    'I am still waiting for my order',
   ],
   needs: ['lookupOrder'],
   machine: flow.createMachine({
@@ -51,7 +54,11 @@ export default defineFlow({
     context: ({ input }: { input: FlowInput }) => ({
       ...flow.startingContext({ input }),
       // "where is FD-1042?" carries the number: no need to ask for it.
-      slots: { orderNumber: slotExtractors.orderNumber!(input.message?.text ?? '') },
+      slots: {
+        orderNumber: slotExtractors.orderNumber!(input.message?.text ?? ''),
+        // A complaint ("my order is late AGAIN!") is no moment to sell anything.
+        isUpset: (input.message?.sentiment ?? 0) <= -0.4 ? 'yes' : undefined,
+      },
     }),
     initial: 'starting',
     states: {
@@ -62,7 +69,17 @@ export default defineFlow({
           src: 'lookupOrder',
           input: ({ context }) => ({ orderNumber: context.slots.orderNumber!, ...(context.slots.email && { email: context.slots.email }) }),
           onDone: [
-            { guard: ({ event }) => event.output.status === 'found', target: 'done', actions: flow.reply(({ event }) => ({ text: describeOrder(event.output.order) })) },
+            {
+              guard: ({ event }) => event.output.status === 'found',
+              target: 'suggesting',
+              actions: [
+                flow.reply(({ event }) => ({ text: describeOrder(event.output.order) })),
+                assign({
+                  slots: ({ context, event }) =>
+                    event.output.status === 'found' ? { ...context.slots, orderProducts: event.output.order.productIds.join(','), orderStatus: event.output.order.status } : context.slots,
+                }),
+              ],
+            },
             { guard: ({ event }) => event.output.status === 'needsEmail', target: 'askingEmail' },
             {
               // One more try: a typo in the number or the email is the usual reason. Both are asked again.
@@ -73,6 +90,23 @@ export default defineFlow({
             { target: 'offeringHuman', actions: flow.reply(NOT_FOUND) },
           ],
           onError: { target: 'offeringHuman', actions: flow.reply("Sorry, I can't reach our order system right now.") },
+        },
+      },
+      // At most one suggestion that goes with what they bought; never for a complaint, a cancelled or a returned order.
+      suggesting: {
+        always: { guard: ({ context }) => context.slots.isUpset === 'yes' || ['cancelled', 'returned'].includes(context.slots.orderStatus ?? '') || !context.slots.orderProducts, target: 'done' },
+        invoke: {
+          src: 'recommendProducts',
+          input: ({ context }) => ({ seedProductIds: context.slots.orderProducts!.split(','), excludeProductIds: context.slots.orderProducts!.split(','), useHistory: false, limit: 1 }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.cards.length > 0,
+              target: 'done',
+              actions: flow.reply(({ event }) => ({ text: 'You might also like this:', cards: event.output.cards })),
+            },
+            { target: 'done' },
+          ],
+          onError: 'done',
         },
       },
       askingEmail: flow.ask('To keep your orders private, what is the email address on the order?', { expect: 'email', then: 'lookingUp', onFail: 'offeringHuman' }),

@@ -9,7 +9,7 @@ import { createGateway, type Gateway } from './gateway/gateway.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Channel } from './message.js';
 import { createBatchWriter } from './runtime/batch-writer.js';
-import { createConversationRuntime, type ConversationRuntime, type ServiceImplementations } from './runtime/conversation-runtime.js';
+import { createConversationRuntime, type ConversationRuntime, type ServiceImplementation, type ServiceImplementations } from './runtime/conversation-runtime.js';
 import { createHttpServer, type HttpServer } from './server/http-server.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -24,6 +24,8 @@ import { createOrderServices } from './orders/order-services.js';
 import type { OrdersService } from './orders/orders-service.js';
 import { createPrivacyServices } from './privacy/privacy-services.js';
 import { createFeedbackService } from './feedback/feedback-service.js';
+import { parseCsv } from './orders/csv-orders-service.js';
+import { createRecommendationService, productsFromCatalogCsv, purchasesFromOrdersCsv } from './recommend/recommendation-service.js';
 // --- admin dashboard (issue 9) ---
 import { createAdmin, type Admin, type AdminOptions } from './admin/admin-routes.js';
 import { createSqliteAnalyticsReader } from './store/sqlite-analytics.js';
@@ -46,6 +48,8 @@ export interface FrontdeskOptions {
    * (else FRONTDESK_KNOWLEDGE_DIR, else knowledge/). Pass your own OrdersService to plug in a real shop.
    */
   orders?: OrdersService;
+  /** false turns product recommendations off; default: from catalog.csv and orders.csv in the knowledge folder. */
+  recommendations?: false;
   classify?: (text: string) => IntentMatch;
   logger?: Logger;
   now?: () => number;
@@ -119,7 +123,16 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
       logger.info({ conversations: summary.conversationIds.length, messages: summary.messages }, 'erased a customer on their request');
     },
   });
-  const services: ServiceImplementations = { requestHandoff, lookupOrder, lookupCustomer, recordFeedback: createFeedbackService({ store }), ...privacy, ...options.services };
+  const recommendProducts = options.recommendations === false ? undefined : createDemoRecommendations(resolve(rootDirectory, env.FRONTDESK_KNOWLEDGE_DIR ?? 'knowledge'), store, logger);
+  const services: ServiceImplementations = {
+    requestHandoff,
+    lookupOrder,
+    lookupCustomer,
+    recordFeedback: createFeedbackService({ store }),
+    ...(recommendProducts && { recommendProducts }),
+    ...privacy,
+    ...options.services,
+  };
   const runtime = createConversationRuntime({
     store,
     writer,
@@ -189,6 +202,29 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
       await store.close();
     },
   };
+}
+
+/**
+ * Recommendations from the knowledge folder's catalog.csv and orders.csv (the demo shop's history). A missing or
+ * unreadable catalog turns them off with a warning rather than stopping the bot.
+ */
+function createDemoRecommendations(directory: string, store: Store, logger: Logger): ServiceImplementation | undefined {
+  const catalogFile = join(directory, 'catalog.csv');
+  if (!existsSync(catalogFile)) return undefined;
+  try {
+    const products = productsFromCatalogCsv(parseCsv(readFileSync(catalogFile, 'utf8')));
+    const ordersFile = join(directory, 'orders.csv');
+    const purchases = existsSync(ordersFile) ? purchasesFromOrdersCsv(parseCsv(readFileSync(ordersFile, 'utf8'))) : [];
+    const { recommendProducts } = createRecommendationService({
+      products,
+      purchases,
+      shopCustomerOf: async (customerId) => (await store.shopLinkOf(customerId))?.shopCustomerId,
+    });
+    return recommendProducts as ServiceImplementation;
+  } catch (error) {
+    logger.warn({ err: error, file: catalogFile }, 'product recommendations are off: the catalog could not be read');
+    return undefined;
+  }
 }
 
 /** Keeps web tokens valid across restarts without asking the developer to invent a secret for the demo. */

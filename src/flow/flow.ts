@@ -1,6 +1,6 @@
 import { type ActorSystem, assign, enqueueActions, fromPromise, sendParent, setup, sendTo, stopChild, type StateNodeConfig } from 'xstate';
 import { FrontdeskError } from '../errors.js';
-import type { HandoffReason, ProductCard, ReplyContent } from '../message.js';
+import type { HandoffReason, ReplyContent } from '../message.js';
 import type { FlowContext, FlowEvent, FlowInput } from './types.js';
 
 type AnyActorSystem = ActorSystem<any>;
@@ -13,9 +13,8 @@ export interface KnowledgeAnswer {
   citations: Array<{ source: string; heading?: string; score?: number }>;
 }
 
-export interface RecommendationsResult {
-  cards: ProductCard[];
-}
+export type { RecommendProductsInput, RecommendProductsResult as RecommendationsResult } from '../recommend/recommendation-service.js';
+import type { RecommendProductsInput, RecommendProductsResult } from '../recommend/recommendation-service.js';
 
 export type { HandoffOutcome as HandoffResult } from '../handoff/handoff-service.js';
 import type { HandoffOutcome } from '../handoff/handoff-service.js';
@@ -93,7 +92,7 @@ const base = setup({
   },
   actors: {
     searchKnowledge: notProvided<KnowledgeAnswer, { query: string }>('searchKnowledge'),
-    recommendProducts: notProvided<RecommendationsResult, { customerId: string; category?: string; maxPrice?: number; useHistory: boolean }>('recommendProducts'),
+    recommendProducts: notProvided<RecommendProductsResult, RecommendProductsInput>('recommendProducts'),
     requestHandoff: notProvided<HandoffOutcome, { reason: HandoffReason }>('requestHandoff'),
     lookupCustomer: notProvided<ProfileResult, { customerId: string }>('lookupCustomer'),
     lookupOrder: notProvided<OrderLookupResult, OrderLookupInput>('lookupOrder'),

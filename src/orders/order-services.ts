@@ -9,6 +9,8 @@ export interface OrderSummary {
   status: string;
   placedAt: string;
   itemCount: number;
+  /** The products in the order: what a "goes well with" suggestion starts from. */
+  productIds: string[];
   total: number;
   carrier?: string;
   trackingNumber?: string;
@@ -41,6 +43,7 @@ const toSummary = (order: ShopOrder): OrderSummary => ({
   status: order.status,
   placedAt: order.placedAt,
   itemCount: order.items.reduce((sum, item) => sum + item.quantity, 0),
+  productIds: order.items.map((item) => item.productId),
   total: order.total,
   ...(order.carrier && { carrier: order.carrier }),
   ...(order.trackingNumber && { trackingNumber: order.trackingNumber }),

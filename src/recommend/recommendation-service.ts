@@ -23,8 +23,10 @@ export interface RecommendProductsResult {
   maxPrice?: number;
   /** Nothing to go on (no category, no seed, no usable history): ask the customer first. */
   needsPreferences: boolean;
-  /** Whether the customer has a purchase history we could use, with consent. */
+  /** Whether the customer's purchase history was used (it needs their consent). */
   hasHistory: boolean;
+  /** Whether this customer has a shop account with history, so asking for consent to use it makes sense. */
+  canPersonalize: boolean;
   categories: string[];
 }
 
@@ -109,12 +111,14 @@ export function createRecommendationService(options: RecommendationServiceOption
     const category = input.category ?? (input.query ? categoryOf(input.query) : undefined);
     const budget = input.query ? budgetPattern.exec(input.query) : null;
     const maxPrice = input.maxPrice ?? (budget ? Number(budget[1]) : undefined);
-    // The consent rule lives here as well as in the flow: no consent, no lookup of whose purchases these are.
-    const shopCustomerId = input.useHistory ? await options.shopCustomerOf(context.customerId) : undefined;
-    const hasHistory = shopCustomerId !== undefined && buyers.has(shopCustomerId);
+    // The consent rule lives here as well as in the flow: no consent, no use of that customer's purchases.
+    const linkedShopCustomer = await options.shopCustomerOf(context.customerId);
+    const canPersonalize = linkedShopCustomer !== undefined && buyers.has(linkedShopCustomer);
+    const shopCustomerId = input.useHistory ? linkedShopCustomer : undefined;
+    const hasHistory = input.useHistory && canPersonalize;
     const seeds = input.seedProductIds?.filter((id) => byId.has(id)) ?? [];
     if (!category && seeds.length === 0 && !hasHistory) {
-      return { cards: [], needsPreferences: true, hasHistory, categories, ...(maxPrice !== undefined && { maxPrice }) };
+      return { cards: [], needsPreferences: true, hasHistory, canPersonalize, categories, ...(maxPrice !== undefined && { maxPrice }) };
     }
     const recommendations = recommender.recommend({
       customerId: hasHistory ? shopCustomerId : undefined,
@@ -126,8 +130,44 @@ export function createRecommendationService(options: RecommendationServiceOption
       excludeProductIds: input.excludeProductIds,
       limit: input.limit ?? 3,
     });
-    return { cards: recommendations.map(toCard), needsPreferences: false, hasHistory, categories, ...(category && { category }), ...(maxPrice !== undefined && { maxPrice }) };
+    return { cards: recommendations.map(toCard), needsPreferences: false, hasHistory, canPersonalize, categories, ...(category && { category }), ...(maxPrice !== undefined && { maxPrice }) };
   }
 
   return { recommendProducts, categories, categoryOf };
+}
+
+/**
+ * The shop's purchase history from an orders CSV (the demo's knowledge/orders.csv: `items` like "P-1001:1|P-2003:2").
+ * A real shop passes its own history instead.
+ */
+export function purchasesFromOrdersCsv(rows: string[][]): PurchaseLine[] {
+  const [header, ...records] = rows;
+  if (!header) return [];
+  const column = (name: string) => header.indexOf(name);
+  const [number, customer, placed, items, status] = ['order_number', 'customer_id', 'placed_at', 'items', 'status'].map(column);
+  return records.flatMap((record) =>
+    record[status!] === 'cancelled'
+      ? []
+      : (record[items!] ?? '').split('|').filter(Boolean).map((item) => {
+          const [productId, quantity] = item.split(':');
+          return { customerId: record[customer!]!, productId: productId!, quantity: Number(quantity ?? 1), invoiceId: record[number!]!, at: new Date(record[placed!]!) };
+        }),
+  );
+}
+
+/** Catalog products from a catalog CSV with columns id,name,category,price,description,tags,stock,url. */
+export function productsFromCatalogCsv(rows: string[][]): CatalogProduct[] {
+  const [header, ...records] = rows;
+  if (!header) return [];
+  const at = (record: string[], name: string) => record[header.indexOf(name)] ?? '';
+  return records.map((record) => ({
+    id: at(record, 'id'),
+    name: at(record, 'name'),
+    category: at(record, 'category'),
+    price: Number(at(record, 'price')),
+    description: at(record, 'description'),
+    tags: at(record, 'tags').split('|').filter(Boolean),
+    stock: Number(at(record, 'stock')),
+    url: at(record, 'url') || undefined,
+  }));
 }

@@ -74,6 +74,8 @@ interface ConversationWorker {
   timerOperations: TimerOperation[];
   afterCommit: Array<() => Promise<void> | void>;
   pendingServices: Set<Promise<unknown>>;
+  /** Services invoked since the turn began, settled or not: whether the turn must wait for XState to catch up. */
+  serviceCallsThisTurn: number;
   abort?: AbortController;
   actorError?: unknown;
   /** A turn started inside the journal transaction (runInlineTurn), waiting for `enqueue` to finish it. */
@@ -133,6 +135,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         afterCommit: (task) => worker.afterCommit.push(task),
       });
       worker.pendingServices.add(call);
+      worker.serviceCallsThisTurn++;
       try {
         return await call;
       } finally {
@@ -152,7 +155,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   function workerFor(conversationId: string): ConversationWorker {
     let worker = workers.get(conversationId);
     if (!worker) {
-      worker = { conversationId, queue: [], isBusy: false, lastUsed: now(), replies: [], timerOperations: [], afterCommit: [], pendingServices: new Set() };
+      worker = { conversationId, queue: [], isBusy: false, lastUsed: now(), replies: [], timerOperations: [], afterCommit: [], pendingServices: new Set(), serviceCallsThisTurn: 0 };
       workers.set(conversationId, worker);
       if (workers.size > maxLiveActors) evictLeastRecentlyUsed();
     }
@@ -217,25 +220,31 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   }
 
   async function settle(worker: ConversationWorker): Promise<void> {
-    if (worker.pendingServices.size === 0) return;
+    if (worker.serviceCallsThisTurn === 0) return;
     const deadline = now() + turnTimeoutMilliseconds;
-    while (worker.pendingServices.size > 0) {
-      const remaining = deadline - now();
-      if (remaining <= 0) {
-        worker.abort?.abort(new FrontdeskError('internal', 'turn timed out'));
-        logger.error({ conversationId: worker.conversationId }, 'a turn timed out waiting for services; committing it as it stands');
-        return;
+    // A service can settle before we look (a fast one, or one started inside the journal transaction), and XState
+    // reacts to it a few microtasks later, possibly by invoking the next one: so always let it catch up once more,
+    // and stop only when nothing is pending after that.
+    for (;;) {
+      if (worker.pendingServices.size > 0) {
+        const remaining = deadline - now();
+        if (remaining <= 0) {
+          worker.abort?.abort(new FrontdeskError('internal', 'turn timed out'));
+          logger.error({ conversationId: worker.conversationId }, 'a turn timed out waiting for services; committing it as it stands');
+          return;
+        }
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...worker.pendingServices]), new Promise((resolve) => (timer = setTimeout(resolve, remaining)))]);
+        clearTimeout(timer);
       }
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...worker.pendingServices]), new Promise((resolve) => (timer = setTimeout(resolve, remaining)))]);
-      clearTimeout(timer);
-      // Let XState process the done events the settled promises queued before looking again.
       await new Promise((resolve) => setImmediate(resolve));
+      if (worker.pendingServices.size === 0) return;
     }
   }
 
   /** Sends the entry's event to the actor; synchronous, so a turn with no services finishes right here. */
   function startTurn(worker: ConversationWorker, actor: Actor<AnyStateMachine>, entry: JournalEntry): FlowEvent {
+    worker.serviceCallsThisTurn = 0;
     worker.replies = [];
     worker.timerOperations = [];
     worker.afterCommit = [];
@@ -246,7 +255,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     return event;
   }
 
-  const isTurnFinished = (worker: ConversationWorker, actor: Actor<AnyStateMachine>) => worker.pendingServices.size === 0 && !worker.actorError && actor.getSnapshot().status === 'active';
+  const isTurnFinished = (worker: ConversationWorker, actor: Actor<AnyStateMachine>) => worker.serviceCallsThisTurn === 0 && !worker.actorError && actor.getSnapshot().status === 'active';
 
   interface BuiltTurn {
     commit: TurnCommit;

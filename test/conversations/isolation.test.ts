@@ -59,6 +59,7 @@ test('a web customer verified as one shop customer cannot switch to another by g
   await chat.customer(edie.email);
   await chat.expectBot(/What is your order number|what is the email/);
   await chat.expectBot(/^Order FD-1380/);
+  await chat.expectBot('You might also like this:');
   await chat.customer(`where is my order ${selma.order}`);
   await chat.expectBot(NOT_FOUND);
   await chat.customer(`${selma.order} ${selma.email}`);

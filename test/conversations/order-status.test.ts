@@ -15,8 +15,20 @@ test('an SMS customer whose number is on file gets the status of their order wit
   await chat.expectBot(/automated assistant/);
   const answer = await chat.expectBot(/^Order FD-1380 \(placed Oct 22, 2026, 8 items, \$1895\.93\) shipped on Oct 27, 2026 with UPS\. Tracking number: 1Z25S3XD0314117504\.$/);
   expect(answer.trace?.flow).toBe('orderStatus');
+  // At most one suggestion that goes with the order.
+  const suggestion = await chat.expectBot('You might also like this:');
+  expect(suggestion.cards).toHaveLength(1);
+  expect(suggestion.cards![0]!.reason).toBeTruthy();
   chat.expectNoMoreReplies();
   expect(await chat.activeFlow()).toBe('router');
+});
+
+test('an upset customer asking about an order gets the status and no sales pitch', async () => {
+  chat = await startTestChat({ channel: 'sms', customer: edie.phone });
+  await chat.customer(`where is my order ${edie.shippedOrder}? It is late again and I am really annoyed.`);
+  await chat.expectBot(/automated assistant/);
+  await chat.expectBot(/^Order FD-1380/);
+  chat.expectNoMoreReplies();
 });
 
 test('the bot asks for the order number when the customer did not give one', async () => {
@@ -38,10 +50,12 @@ test('a web customer proves who they are with the email on the order, once per c
   await chat.expectBot('To keep your orders private, what is the email address on the order?');
   await chat.customer(`It's ${selma.email.toUpperCase()}`);
   await chat.expectBot('Order FD-1001 (placed Nov 2, 2024, 2 items, $69.99) was collected from the shop on Nov 6, 2024.');
+  await chat.expectBot('You might also like this:');
 
   // Verified now: the next question about one of her orders needs no email.
   await chat.customer('where is my order FD-1033');
   await chat.expectBot('Order FD-1033 (placed Jan 20, 2025, 1 item, $11.99) was delivered by Riverside Van on Jan 21, 2025. Tracking number: RSV6647312.');
+  await chat.expectBot('You might also like this:');
   chat.expectNoMoreReplies();
 });
 

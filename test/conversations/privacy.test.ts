@@ -111,6 +111,7 @@ test('DELETE erases messages, profile, identities, snapshots, feedback, consents
   await chat.customer('please erase everything you have about me');
   await chat.expectBot(/^Hi! I'm the automated assistant/);
   await chat.expectBot(/^Order FD-1380/);
+  await chat.expectBot('You might also like this:');
   await chat.expectBot(/from 0 \(not at all\) to 10/);
   await chat.expectBot(/Type your comment/);
   await chat.expectBot(/Thank you, your feedback/);

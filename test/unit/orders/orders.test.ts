@@ -127,7 +127,7 @@ describe('lookupOrder and lookupCustomer', () => {
 });
 
 describe('describeOrder', () => {
-  const base = { orderNumber: 'FD-1', placedAt: '2025-03-01T10:00:00Z', itemCount: 1, total: 10 };
+  const base = { orderNumber: 'FD-1', placedAt: '2025-03-01T10:00:00Z', itemCount: 1, productIds: ['P-1001'], total: 10 };
   test.each([
     [{ ...base, status: 'processing', carrier: 'UPS' }, 'Order FD-1 (placed Mar 1, 2025, 1 item, $10.00) is being prepared. It will ship with UPS and you\'ll get tracking details then.'],
     [{ ...base, status: 'processing', carrier: 'In-store pickup' }, "Order FD-1 (placed Mar 1, 2025, 1 item, $10.00) is being prepared. We'll text you when it's ready to collect."],
