@@ -40,6 +40,14 @@ export const slugify = (text: string) =>
     .replace(/^-|-$/g, '')
     .slice(0, 80);
 
+/** "Agent!", " agent ", "AGENT." all read as "agent". */
+const normalizeCommand = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
 /**
  * Trains the message router: the offline intent classifier over every flow's trigger examples and every FAQ entry
  * (its question and paraphrases), so each message gets the best flow, or the FAQ entry it asks, with a calibrated
@@ -58,6 +66,10 @@ export async function createMessageRouter(options: MessageRouterOptions): Promis
     ...options.faqEntries.flatMap((entry) => [entry.question, ...entry.paraphrases].map((text) => ({ text, label: `${FAQ_PREFIX}${entry.id}` }))),
   ];
   const classifier = await trainIntentClassifier(examples, options.classifier);
+  // A message that is exactly one of a flow's trigger phrases is that flow, whatever the classifier makes of it:
+  // "agent" must always reach a person (DESIGN.md invariant 6), even next to an FAQ about talking to a person.
+  const exactTriggers = new Map<string, string>();
+  for (const flow of options.flows) for (const trigger of flow.triggers) if (!exactTriggers.has(normalizeCommand(trigger))) exactTriggers.set(normalizeCommand(trigger), flow.id);
   const faqById = new Map(options.faqEntries.map((entry) => [entry.id, entry]));
   const hasKnowledgeFlow = options.faqEntries.length > 0 || options.flows.some((flow) => flow.id === faqFlowId);
   const flowOf = (label: string) => (label.startsWith(FAQ_PREFIX) ? faqFlowId : label.slice(FLOW_PREFIX.length));
@@ -66,6 +78,8 @@ export async function createMessageRouter(options: MessageRouterOptions): Promis
     classifier,
     threshold: classifier.threshold,
     classify(text: string): IntentMatch {
+      const exact = exactTriggers.get(normalizeCommand(text));
+      if (exact) return { flowId: exact, confidence: 1, candidates: [{ flowId: exact, score: 1 }] };
       const prediction = classifier.predict(text);
       const best = new Map<string, number>();
       for (const { label, score } of prediction.ranked) {

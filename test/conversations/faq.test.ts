@@ -55,3 +55,11 @@ test('"I have a question" is an opening: the bot asks for the question, then ans
   await chat.customer('do gift cards expire?');
   await chat.expectBot(/gift card/i, { cites: 'faq/payments.md' });
 });
+
+test.each(['agent', 'Agent!', 'human', 'talk to a person', 'I want to speak to a real person'])('"%s" reaches a person even with an FAQ about talking to a person (invariant 6)', async (text) => {
+  chat = await startTestChat({ channel: 'web', services: knowledge.services, classify: knowledge.classify, env: { FRONTDESK_BUSINESS_HOURS: 'Mon-Sun 00:00-24:00' } });
+  await chat.expectBot(/automated assistant/);
+  await chat.customer(text);
+  await chat.expectBot(/bringing in a member of our team/);
+  expect(await chat.activeFlow()).toBe('handoff');
+});
