@@ -33,7 +33,7 @@ program
     // --- end knowledge ---
     const { url, recovered } = await app.start();
     app.logger.info({ url, channels: [...app.adapters.keys()], flows: booted.flows.flows.map((flow) => flow.id), recovered, dashboard: app.admin?.access.mode ?? 'off' }, 'Frontdesk is running');
-    console.log(`\nFrontdesk is serving ${booted.config.FRONTDESK_BUSINESS_NAME}'s bot at ${url}  (channels: ${[...app.adapters.keys()].join(', ')})\n`);
+    console.log(`\nFrontdesk is serving the ${booted.config.FRONTDESK_BUSINESS_NAME} bot at ${url}  (channels: ${[...app.adapters.keys()].join(', ')})\n`);
     // --- admin dashboard (issue 9): the one-time link goes to the console only, never to the structured log ---
     const access = app.admin?.access;
     if (access?.mode === 'generated') console.log(`Owner dashboard: ${url}/admin#token=${access.token}  (one-time token for this run; set FRONTDESK_ADMIN_TOKEN to keep one)\n`);
