@@ -91,7 +91,7 @@ export default defineRouter({
           'handoff.resolved': { actions: 'forwardToFlow' },
           'timer.fired': { actions: 'forwardToFlow' },
           'agent.replied': [{ guard: ({ context }) => context.activeFlow === 'handoff', actions: 'forwardToFlow' }, { actions: flow.relayAgentReply() }],
-          'xstate.done.actor.activeFlow': { target: 'listening', actions: assign({ activeFlow: undefined }) },
+          'xstate.done.actor.activeFlow': { target: 'listening', actions: ['countMisses', assign({ activeFlow: undefined })] },
         },
       },
     },

@@ -23,8 +23,10 @@ import { createCsvOrdersService } from './orders/csv-orders-service.js';
 import { createOrderServices } from './orders/order-services.js';
 import type { OrdersService } from './orders/orders-service.js';
 import { createPrivacyServices } from './privacy/privacy-services.js';
-import { createFeedbackService } from './feedback/feedback-service.js';
+import { createAnswerCheckService, createFeedbackService } from './feedback/feedback-service.js';
 import { parseCsv } from './orders/csv-orders-service.js';
+import { OfflineEmbeddings } from './knowledge/embeddings/offline-embeddings.js';
+import { FrontdeskError } from './errors.js';
 import { createRecommendationService, productsFromCatalogCsv, purchasesFromOrdersCsv } from './recommend/recommendation-service.js';
 // --- admin dashboard (issue 9) ---
 import { createAdmin, type Admin, type AdminOptions } from './admin/admin-routes.js';
@@ -129,6 +131,7 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
     lookupOrder,
     lookupCustomer,
     recordFeedback: createFeedbackService({ store }),
+    recordAnswerCheck: createAnswerCheckService({ store }),
     ...(recommendProducts && { recommendProducts }),
     ...privacy,
     ...options.services,
@@ -211,20 +214,34 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
 function createDemoRecommendations(directory: string, store: Store, logger: Logger): ServiceImplementation | undefined {
   const catalogFile = join(directory, 'catalog.csv');
   if (!existsSync(catalogFile)) return undefined;
-  try {
-    const products = productsFromCatalogCsv(parseCsv(readFileSync(catalogFile, 'utf8')));
-    const ordersFile = join(directory, 'orders.csv');
-    const purchases = existsSync(ordersFile) ? purchasesFromOrdersCsv(parseCsv(readFileSync(ordersFile, 'utf8'))) : [];
-    const { recommendProducts } = createRecommendationService({
-      products,
-      purchases,
-      shopCustomerOf: async (customerId) => (await store.shopLinkOf(customerId))?.shopCustomerId,
-    });
-    return recommendProducts as ServiceImplementation;
-  } catch (error) {
-    logger.warn({ err: error, file: catalogFile }, 'product recommendations are off: the catalog could not be read');
-    return undefined;
-  }
+  // Built on first use: most conversations never ask for a recommendation, and start-up stays fast.
+  let service: Promise<ServiceImplementation | undefined> | undefined;
+  const build = async (): Promise<ServiceImplementation | undefined> => {
+    try {
+      const products = productsFromCatalogCsv(parseCsv(readFileSync(catalogFile, 'utf8')));
+      const ordersFile = join(directory, 'orders.csv');
+      const purchases = existsSync(ordersFile) ? purchasesFromOrdersCsv(parseCsv(readFileSync(ordersFile, 'utf8'))) : [];
+      // Content similarity through the knowledge embedder: product text in the same vector space as questions.
+      const vectors = await new OfflineEmbeddings().embedDocuments(products.map((product) => `${product.name}. ${product.category}. ${product.description ?? ''} ${(product.tags ?? []).join(' ')}`));
+      const contentVectors = new Map(products.map((product, index) => [product.id, vectors[index]!]));
+      const { recommendProducts } = createRecommendationService({
+        products,
+        purchases,
+        contentVectors,
+        shopCustomerOf: async (customerId) => (await store.shopLinkOf(customerId))?.shopCustomerId,
+      });
+      return recommendProducts as ServiceImplementation;
+    } catch (error) {
+      logger.warn({ err: error, file: catalogFile }, 'product recommendations are off: the catalog could not be read');
+      return undefined;
+    }
+  };
+  return async (input, context) => {
+    service ??= build();
+    const recommend = await service;
+    if (!recommend) throw new FrontdeskError('service_missing', 'Product recommendations are not available: the catalog could not be read (see the log).');
+    return recommend(input, context);
+  };
 }
 
 /** Keeps web tokens valid across restarts without asking the developer to invent a secret for the demo. */

@@ -37,3 +37,14 @@ export function createFeedbackService(options: { store: Store }) {
     return { id: record.id };
   };
 }
+
+/**
+ * `recordAnswerCheck`: the customer's yes or no to "Did that answer your question?", kept per conversation so the
+ * dashboard can list answers people found unhelpful.
+ */
+export function createAnswerCheckService(options: { store: Store }) {
+  return async function recordAnswerCheck(input: { question: string; source?: string; wasHelpful: boolean }, context: ServiceCallContext): Promise<{ isRecorded: true }> {
+    await options.store.recordAnswerCheck({ conversationId: context.conversationId, question: input.question, source: input.source, wasHelpful: input.wasHelpful });
+    return { isRecorded: true };
+  };
+}

@@ -41,6 +41,7 @@ export const serviceNames = [
   // Orders, feedback and privacy (src/orders, src/feedback, src/privacy): each acts on the asking conversation's customer only.
   'lookupOrder',
   'recordFeedback',
+  'recordAnswerCheck',
   'describeCustomerData',
   'exportCustomerData',
   'eraseCustomerData',
@@ -97,6 +98,7 @@ const base = setup({
     lookupCustomer: notProvided<ProfileResult, { customerId: string }>('lookupCustomer'),
     lookupOrder: notProvided<OrderLookupResult, OrderLookupInput>('lookupOrder'),
     recordFeedback: notProvided<{ id: string }, FeedbackInput>('recordFeedback'),
+    recordAnswerCheck: notProvided<{ isRecorded: true }, { question: string; source?: string; wasHelpful: boolean }>('recordAnswerCheck'),
     describeCustomerData: notProvided<DataSummary, Record<string, never>>('describeCustomerData'),
     exportCustomerData: notProvided<DataExport, Record<string, never>>('exportCustomerData'),
     eraseCustomerData: notProvided<{ isScheduled: true }, Record<string, never>>('eraseCustomerData'),
@@ -114,7 +116,7 @@ const base = setup({
     /** Router: start the flow the intent names as the child actor `activeFlow`, handing it the message. */
     startFlow: enqueueActions(({ enqueue, event, context }) => {
       if (event.type !== 'message.received' || !event.intent.flowId) return;
-      const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer, message: event.message, intent: event.intent };
+      const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer, message: event.message, intent: event.intent, misses: context.misses };
       // Flows are registered with the root machine at start-up by id, so the src is only known at run time.
       enqueue.spawnChild(event.intent.flowId as 'searchKnowledge', { id: 'activeFlow', input: input as never });
       enqueue.assign({ activeFlow: event.intent.flowId });
@@ -123,7 +125,7 @@ const base = setup({
     startFlowById: enqueueActions(({ enqueue, context, event }, params: { flowId: string; reason?: HandoffReason }) => {
       const reason = params.reason ?? (event.type === 'handoff.requested' ? event.reason : undefined);
       const message = event.type === 'message.received' ? event.message : undefined;
-      const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer, message, reason };
+      const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer, message, reason, misses: context.misses };
       enqueue.spawnChild(params.flowId as 'searchKnowledge', { id: 'activeFlow', input: input as never });
       enqueue.assign({ activeFlow: params.flowId });
     }),
@@ -140,6 +142,13 @@ const base = setup({
       const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer, message, reason };
       enqueue.spawnChild('handoff' as 'searchKnowledge', { id: 'activeFlow', input: input as never });
       enqueue.assign({ activeFlow: 'handoff', slots: { ...context.slots, offeredHandoff: undefined } });
+    }),
+    /**
+     * Router: a flow that finished with `output: { missed: true }` could not answer; two in a row is a handoff trigger,
+     * so the count goes to the next flow as `input.misses`. Any other finished flow resets it.
+     */
+    countMisses: assign({
+      misses: ({ context, event }) => ((event as { output?: { missed?: boolean } }).output?.missed ? context.misses + 1 : event.type === 'xstate.done.actor.activeFlow' ? 0 : context.misses),
     }),
     /** Router: remember that a person was offered and why, so a plain "yes" next accepts it. */
     rememberOffer: assign({ slots: ({ context }, params: { reason: HandoffReason }) => ({ ...context.slots, offeredHandoff: params.reason }) }),

@@ -44,6 +44,8 @@ export interface FlowInput {
   intent?: IntentMatch;
   /** Handoff flow: why it was started. */
   reason?: HandoffReason;
+  /** Questions in a row the bot could not answer before this flow started (the router counts them). */
+  misses?: number;
 }
 
 export type FlowEvent =

@@ -126,4 +126,20 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       CREATE INDEX customer_identities_customer ON customer_identities(customer_id);
     `,
   },
+  {
+    version: 5,
+    name: 'answer checks',
+    sql: `
+      -- "Did that answer your question?": what the customer said about a knowledge answer, for the dashboard's gaps.
+      CREATE TABLE answer_checks (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        question TEXT NOT NULL,
+        source TEXT,
+        was_helpful INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX answer_checks_conversation ON answer_checks(conversation_id);
+    `,
+  },
 ];

@@ -164,6 +164,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     setState: db.prepare('INSERT INTO channel_state (channel, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (channel, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'),
     deleteState: db.prepare('DELETE FROM channel_state WHERE channel = ? AND key = ?'),
     listState: db.prepare<[string, string, string], { key: string; value: string }>('SELECT key, value FROM channel_state WHERE channel = ? AND key >= ? AND key < ? ORDER BY key'),
+    insertAnswerCheck: db.prepare('INSERT INTO answer_checks (id, conversation_id, question, source, was_helpful, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    answerChecksOf: db.prepare<[string], { question: string; source: string | null; was_helpful: number; created_at: string }>('SELECT question, source, was_helpful, created_at FROM answer_checks WHERE conversation_id = ? ORDER BY created_at'),
     loadSnapshot: db.prepare<[string], { conversation_id: string; flow_version: string; snapshot: string; updated_at: string }>('SELECT * FROM snapshots WHERE conversation_id = ?'),
     identitiesOf: db.prepare<[string], { channel: Channel; customer_key: string }>('SELECT channel, customer_key FROM customer_identities WHERE customer_id = ? ORDER BY channel, customer_key'),
     conversationsOf: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE customer_id = ? ORDER BY created_at, id'),
@@ -341,6 +343,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       statements.insertFeedback.run(record.id, record.conversationId, record.customerId, record.kind, record.score, record.comment ?? null, record.createdAt);
       return record;
     }),
+    recordAnswerCheck: (check) => wrap('record an answer check', () => void statements.insertAnswerCheck.run(createId('ac'), check.conversationId, check.question.slice(0, 1000), check.source ?? null, check.wasHelpful ? 1 : 0, new Date().toISOString())),
+    answerChecksOf: (conversationId) => wrap('read answer checks', () => statements.answerChecksOf.all(conversationId).map((row) => ({ question: row.question, ...(row.source && { source: row.source }), wasHelpful: row.was_helpful === 1, createdAt: row.created_at }))),
     feedbackOf: (filter) => wrap('read feedback', () =>
       ('conversationId' in filter ? statements.feedbackOfConversation.all(filter.conversationId) : statements.feedbackOfCustomer.all(filter.customerId)).map(toFeedback)),
     hasConsent: (customerId, purpose) => wrap('read a consent', () => {

@@ -225,6 +225,9 @@ export interface Store {
   linkShopCustomer(customerId: string, link: Omit<ShopLink, 'linkedAt'>): Promise<void>;
   shopLinkOf(customerId: string): Promise<ShopLink | undefined>;
   recordFeedback(feedback: Omit<FeedbackRecord, 'id' | 'createdAt'> & { createdAt?: string }): Promise<FeedbackRecord>;
+  /** Records the customer's yes or no to "Did that answer your question?" after a knowledge answer. */
+  recordAnswerCheck(check: { conversationId: string; question: string; source?: string; wasHelpful: boolean }): Promise<void>;
+  answerChecksOf(conversationId: string): Promise<Array<{ question: string; source?: string; wasHelpful: boolean; createdAt: string }>>;
   feedbackOf(filter: { conversationId: string } | { customerId: string }): Promise<FeedbackRecord[]>;
   /** true or false once the customer answered for this purpose; undefined if never asked. */
   hasConsent(customerId: string, purpose: string): Promise<boolean | undefined>;

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startTestChat, type TestChat } from '../helpers/start-test-chat.js';
 import { buildKnowledge } from '../unit/knowledge/demo-knowledge.js';
 
@@ -29,10 +29,14 @@ test('a question answered by a page section cites the page and its heading', asy
   expect(reply.citations?.[0]?.heading).toBe('Opening hours > Workshop hours');
 });
 
-test('a question the knowledge does not cover gets "I don\'t know" and the offer of a person, never a guess', async () => {
+test('a question the knowledge does not cover gets "I don\'t know", never a guess; the second miss in a row offers a person', async () => {
   chat = await startChat();
   await chat.expectBot(/automated assistant/);
   await chat.customer('is my bereavement refund retroactive?');
+  const first = await chat.expectBot(/^I'm sorry, I don't know the answer to that, and I'd rather not guess\. Could you put it another way\?/);
+  expect(first.citations ?? []).toEqual([]);
+  chat.expectNoMoreReplies();
+  await chat.customer('do you refund bereavement retroactively');
   await chat.expectBot(/I don't know the answer to that/);
   const offer = await chat.expectBot(/member of our team/);
   expect(offer.quickReplies?.map((quickReply) => quickReply.label)).toContain('Yes, a person please');
@@ -62,4 +66,48 @@ test.each(['agent', 'Agent!', 'human', 'talk to a person', 'I want to speak to a
   await chat.customer(text);
   await chat.expectBot(/bringing in a member of our team/);
   expect(await chat.activeFlow()).toBe('handoff');
+});
+
+test('an answered question in between resets the count of misses', async () => {
+  chat = await startChat();
+  await chat.expectBot(/automated assistant/);
+  await chat.customer('is my bereavement refund retroactive?');
+  await chat.expectBot(/Could you put it another way/);
+  await chat.customer('how much is shipping?');
+  await chat.expectBot(/^Standard shipping is \$7\.95/);
+  await chat.customer('is my bereavement refund retroactive?');
+  await chat.expectBot(/Could you put it another way/);
+  chat.expectNoMoreReplies();
+});
+
+describe('"Did that answer your question?"', () => {
+  // The flow's own rule, with the knowledge answering at a middling confidence: CONVENTIONS allows a test to provide a service.
+  const middling = { searchKnowledge: async () => ({ isConfident: true, answer: 'The workshop opens at 9:00 am.', confidence: 0.7, citations: [{ source: 'pages/hours.md', heading: 'Opening hours > Workshop hours' }] }) };
+
+  test('a yes is recorded with the question and the source', async () => {
+    chat = await startTestChat({ channel: 'web', services: middling });
+    await chat.customer('when does the workshop open');
+    await chat.expectBot(/automated assistant/);
+    await chat.expectBot('The workshop opens at 9:00 am.', { cites: 'pages/hours.md' });
+    await chat.expectBot('Did that answer your question?');
+    await chat.customer('yes');
+    await chat.expectBot('Glad that helped!');
+    expect(await chat.app.store.answerChecksOf(chat.conversationId)).toEqual([expect.objectContaining({ question: 'when does the workshop open', source: 'pages/hours.md', wasHelpful: true })]);
+  });
+
+  test('a no is recorded and counts as a miss', async () => {
+    chat = await startTestChat({ channel: 'web', services: middling });
+    await chat.customer('when does the workshop open');
+    await chat.customer('no');
+    expect(chat.transcript.at(-1)!.text).toMatch(/don't know the answer to that.*Could you put it another way/);
+    expect((await chat.app.store.answerChecksOf(chat.conversationId))[0]).toMatchObject({ wasHelpful: false });
+  });
+
+  test('a new question instead of yes or no is answered, not lost', async () => {
+    chat = await startTestChat({ channel: 'web', services: middling });
+    await chat.customer('when does the workshop open');
+    await chat.customer('and on sundays?');
+    expect(chat.transcript.filter((message) => message.text === 'The workshop opens at 9:00 am.')).toHaveLength(2);
+    expect(await chat.app.store.answerChecksOf(chat.conversationId)).toEqual([]);
+  });
 });

@@ -53,15 +53,17 @@ test('"agent" in the middle of another flow interrupts it and hands over', async
   expect(staffNotification('opened')).toMatchObject({ reason: 'asked' });
 });
 
-test('accepting the offer after an unanswered question hands over with the flow as the reason', async () => {
+test('two unanswered questions in a row bring the offer of a person; accepting hands over with that reason', async () => {
   chat = await startTestChat({ env: alwaysOpen });
   await chat.expectBot(/automated assistant/);
   await chat.customer('zxqv plorb');
+  await chat.expectBot(/don't know.*Could you put it another way/);
+  await chat.customer('plorb zxqv again');
   await chat.expectBot(/don't know/);
   await chat.expectBot(/bring in a member of our team/);
   await chat.customer('yes please');
   await chat.expectBot(/bringing in a member of our team/);
-  expect(staffNotification('opened')).toMatchObject({ reason: 'flowDecision' });
+  expect(staffNotification('opened')).toMatchObject({ reason: 'repeatedMisses' });
 });
 
 test('two clearly negative messages in a row bring the offer of a person, with sentiment as the reason', async () => {

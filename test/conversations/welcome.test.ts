@@ -31,8 +31,7 @@ test('an SMS customer who opens with a question hears the disclosure first', asy
   chat = await startTestChat({ channel: 'sms', customer: '+15550100001' });
   await chat.customer('what is the airspeed velocity of an unladen swallow');
   await chat.expectBot(/^Hi! I'm the automated assistant for Riverside Cycles\. Type "agent"/);
-  await chat.expectBot(/don't know/);
-  await chat.expectBot(/bring in a member of our team/);
+  await chat.expectBot(/don't know.*Could you put it another way/);
   chat.expectNoMoreReplies();
 });
 
@@ -40,7 +39,6 @@ test("a message the bot does not understand gets 'I don't know' and the offer of
   chat = await startTestChat({ channel: 'web' });
   await chat.expectBot(/automated assistant/);
   const replies = await chat.customer('zxqv plorb');
-  expect(replies.map((reply) => reply.text)).toEqual([expect.stringMatching(/don't know the answer to that, and I'd rather not guess/), expect.stringMatching(/bring in a member of our team/)]);
-  expect(replies[1]!.quickReplies?.map((quickReply) => quickReply.value)).toEqual(['yes', 'no']);
+  expect(replies.map((reply) => reply.text)).toEqual([expect.stringMatching(/don't know the answer to that, and I'd rather not guess\. .*type "agent" to reach a person/)]);
   expect(replies[0]!.trace?.flow).toBe('faq');
 });

@@ -33,7 +33,7 @@ test('migrations are numbered, applied once, and recorded', async () => {
   await store.close();
   store = createSqliteStore({ file: join(directory, 'test.db') });
   const db = new Database(join(directory, 'test.db'), { readonly: true });
-  expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+  expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
   expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
   db.close();
 });
