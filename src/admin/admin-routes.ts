@@ -4,7 +4,7 @@ import type { HttpRequest, HttpResponse, RouteRegistrar } from '../channel.js';
 import type { FrontdeskConfig } from '../config.js';
 import { FrontdeskError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { parseJsonBody } from '../server/http-server.js';
+import { parseJsonBody, PAGE_CONTENT_SECURITY_POLICY } from '../server/http-server.js';
 import { conversationFacts, type ConversationFacts } from '../analytics/conversation-facts.js';
 import { dayKey, lastDays, windowStart } from '../analytics/days.js';
 import { findGapQuestions, groupGapQuestions } from '../analytics/gaps.js';
@@ -51,20 +51,6 @@ export function isSameToken(given: string | undefined, expected: string): boolea
   const digest = (value: string) => createHash('sha256').update(value).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
-
-// Like the widget page: our own script and styles only, no inline code, Trusted Types enforced, no framing.
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "require-trusted-types-for 'script'",
-  "trusted-types 'none'",
-].join('; ');
 
 const asset = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url));
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -215,8 +201,8 @@ export function createAdmin(options: AdminOptions & { config: FrontdeskConfig; e
     mount(routes) {
       routes.get('/admin', () =>
         access.mode === 'refused'
-          ? { status: 403, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, ...noStore }, body: refusedPage(access.reason) }
-          : { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'cache-control': 'no-cache' }, body: files.html },
+          ? { status: 403, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY, ...noStore }, body: refusedPage(access.reason) }
+          : { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY, 'cache-control': 'no-cache' }, body: files.html },
       );
       routes.get('/admin/admin.js', () => ({ status: 200, headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }, body: files.js }));
       routes.get('/admin/admin.css', () => ({ status: 200, headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }, body: files.css }));

