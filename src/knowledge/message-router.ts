@@ -1,4 +1,8 @@
 import type { IntentMatch } from '../flow/types.js';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Calibration } from '../nlu/calibration.js';
 import { trainIntentClassifier, type IntentClassifier, type IntentClassifierOptions } from '../nlu/intent-classifier.js';
 
 /** One FAQ entry as the router learns it: its question and the other ways customers ask it. */
@@ -18,12 +22,40 @@ export interface MessageRouterOptions {
   /** The flow that answers FAQ entries and other knowledge questions (default 'faq'). */
   faqFlowId?: string;
   classifier?: IntentClassifierOptions;
+  /**
+   * Where to keep the classifier's calibration between starts (a small JSON file per set of examples). Calibrating is
+   * most of the training time; training is deterministic, so a cached calibration gives the same router.
+   */
+  cacheDirectory?: string;
 }
 
 export interface MessageRouter {
   classify(text: string): IntentMatch;
   readonly classifier: IntentClassifier;
   readonly threshold: number;
+}
+
+/** Bump when the classifier's training changes in a way that invalidates stored calibrations. */
+const CALIBRATION_CACHE_VERSION = 1;
+
+function readCachedCalibration(file: string): Calibration | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Calibration;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCachedCalibration(file: string, calibration: Calibration): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    // Temp file and rename: two processes starting together never read half a file.
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(calibration));
+    renameSync(temporary, file);
+  } catch {
+    // A cache that cannot be written only costs the next start some seconds.
+  }
 }
 
 const FLOW_PREFIX = 'flow:';
@@ -65,7 +97,10 @@ export async function createMessageRouter(options: MessageRouterOptions): Promis
     ...options.flows.flatMap((flow) => flow.triggers.map((text) => ({ text, label: `${FLOW_PREFIX}${flow.id}` }))),
     ...options.faqEntries.flatMap((entry) => [entry.question, ...entry.paraphrases].map((text) => ({ text, label: `${FAQ_PREFIX}${entry.id}` }))),
   ];
-  const classifier = await trainIntentClassifier(examples, options.classifier);
+  const cacheFile = options.cacheDirectory && join(options.cacheDirectory, `router-calibration-${createHash('sha256').update(JSON.stringify({ version: CALIBRATION_CACHE_VERSION, examples, options: options.classifier ?? {} })).digest('hex').slice(0, 20)}.json`);
+  const cached = cacheFile ? readCachedCalibration(cacheFile) : undefined;
+  const classifier = await trainIntentClassifier(examples, { ...options.classifier, ...(cached && { calibration: cached }) });
+  if (cacheFile && !cached) writeCachedCalibration(cacheFile, classifier.calibration);
   // A message that is exactly one of a flow's trigger phrases is that flow, whatever the classifier makes of it:
   // "agent" must always reach a person (DESIGN.md invariant 6), even next to an FAQ about talking to a person.
   const exactTriggers = new Map<string, string>();

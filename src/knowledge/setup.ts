@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { FlowDefinition } from '../flow/define-flow.js';
 import type { KnowledgeAnswer } from '../flow/flow.js';
 import type { IntentMatch } from '../flow/types.js';
@@ -58,7 +58,7 @@ export async function setUpKnowledge(options: KnowledgeSetupOptions): Promise<Kn
   try {
     const summary = await knowledge.ingest(knowledgeDirectory, { onProgress: options.onProgress });
     const started = performance.now();
-    const [router, wordVectors] = await Promise.all([createMessageRouter({ flows: options.flows ?? [], faqEntries: knowledge.faqEntries() }), loadWordVectors()]);
+    const [router, wordVectors] = await Promise.all([createMessageRouter({ flows: options.flows ?? [], faqEntries: knowledge.faqEntries(), cacheDirectory: join(dataDirectory, 'cache') }), loadWordVectors()]);
     const routerSeconds = (performance.now() - started) / 1000;
     const llm = createLlmAnswerer(strings, { allowedHosts: knowledge.hosts(), businessName: options.businessName });
     const service = createKnowledgeService({ knowledge, classify: router.classify, wordVectors, llm, threshold: settings.FRONTDESK_ANSWER_THRESHOLD, onFallback: options.onFallback });

@@ -42,6 +42,11 @@ export interface IntentClassifierOptions {
   /** A fixed out-of-scope threshold on the confidence; skips the calibration folds (faster training). */
   threshold?: number;
   /**
+   * A calibration from an earlier training on the same examples and options (`classifier.calibration`): skips the
+   * calibration folds, most of the training time. Training is deterministic, so the result is the same classifier.
+   */
+  calibration?: Calibration;
+  /**
    * Share of correctly answered held-out questions that the out-of-scope threshold may refuse. Lower answers more
    * in-scope questions and refuses fewer strangers. Default 0.02.
    */
@@ -131,9 +136,10 @@ export function trainIntentClassifierSync(examples: LabelledExample[], options: 
   const targets = Int32Array.from(clean, (example) => labelIndex.get(example.label)!);
   const scorer = new KnnScorer(featurizer.dimension, options.knnCandidates ?? 5);
   const calibration =
-    options.threshold !== undefined
+    options.calibration ??
+    (options.threshold !== undefined
       ? { ...FALLBACK_CALIBRATION, knnWeight: options.knnWeight ?? 0, threshold: options.threshold }
-      : calibrate(rows, tokens, targets, labels.length, featurizer, scorer, options, seed);
+      : calibrate(rows, tokens, targets, labels.length, featurizer, scorer, options, seed));
   const model = fitModel(rows, targets, labels.length, featurizer.dimension, options, seed);
   const vocabulary = new LabelVocabulary(featurizer, tokens, targets, labels.length);
   return createClassifier(featurizer, model, labels, new ExampleIndex(rows, targets, labels.length), vocabulary, scorer, calibration);
