@@ -10,8 +10,11 @@ export default defineFlow({
   machine: flow.createMachine({
     id: 'welcome',
     context: flow.startingContext,
-    initial: 'recognizing',
+    // The router keeps what was found, so a second "hello" in the same conversation does not look again.
+    output: ({ context }) => ({ profile: { name: context.slots.name ?? context.customer.name } }),
+    initial: 'deciding',
     states: {
+      deciding: { always: [{ guard: ({ context }) => context.customer.isLookedUp === true, target: 'greeting' }, { target: 'recognizing' }] },
       // A returning customer may be known by name: from an earlier chat, or (on SMS) by the number on the shop's file.
       recognizing: {
         invoke: {

@@ -149,6 +149,11 @@ const base = setup({
      */
     countMisses: assign({
       misses: ({ context, event }) => ((event as { output?: { missed?: boolean } }).output?.missed ? context.misses + 1 : event.type === 'xstate.done.actor.activeFlow' ? 0 : context.misses),
+      // A flow that looked the customer up hands the result back, so the next flow need not ask the store again.
+      customer: ({ context, event }) => {
+        const profile = (event as { output?: { profile?: { name?: string } } }).output?.profile;
+        return profile ? { ...context.customer, name: profile.name ?? context.customer.name, isLookedUp: true } : context.customer;
+      },
     }),
     /** Router: remember that a person was offered and why, so a plain "yes" next accepts it. */
     rememberOffer: assign({ slots: ({ context }, params: { reason: HandoffReason }) => ({ ...context.slots, offeredHandoff: params.reason }) }),

@@ -14,6 +14,8 @@ export interface CustomerProfile {
   id: string;
   name?: string;
   isReturning: boolean;
+  /** The profile was already looked up in this conversation (a flow that finished with `output.profile`). */
+  isLookedUp?: boolean;
 }
 
 /** Context every flow machine (and the router) shares. Flows keep their own answers in `slots`. */

@@ -42,3 +42,12 @@ test("a message the bot does not understand gets 'I don't know' and the offer of
   expect(replies.map((reply) => reply.text)).toEqual([expect.stringMatching(/don't know the answer to that, and I'd rather not guess\. .*type "agent" to reach a person/)]);
   expect(replies[0]!.trace?.flow).toBe('faq');
 });
+
+test('a second hello in the same conversation greets without looking the customer up again', async () => {
+  let lookups = 0;
+  chat = await startTestChat({ channel: 'web', customerName: 'Ana', services: { lookupCustomer: async () => (lookups++, { name: 'Ana', isReturning: true }) } });
+  await chat.expectBot(/^Welcome back, Ana!/);
+  await chat.customer('hello');
+  await chat.expectBot(/^Welcome back, Ana!/);
+  expect(lookups).toBe(1);
+});
