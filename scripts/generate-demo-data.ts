@@ -21,6 +21,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseCsv } from '../src/csv.js';
+
+export { parseCsv };
 
 export const REFERENCE_DATE = '2026-11-01T00:00:00Z';
 export const CUSTOMER_COUNT = 120;
@@ -39,38 +42,6 @@ const CUSTOMERS_UNTIL = Date.parse('2026-10-25T00:00:00Z');
 // ---------------------------------------------------------------------------------------------------------------
 // CSV
 
-/** A small RFC 4180 reader: quoted fields may hold commas, quotes ("") and line breaks. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += char;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
 
 const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 export const toCsv = (rows: string[][]) => rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n';

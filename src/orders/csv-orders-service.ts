@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FrontdeskError } from '../errors.js';
+import { parseCsv } from '../csv.js';
+
+export { parseCsv };
 import { normalizeEmail, normalizeOrderNumber, normalizePhone, type OrdersService, type ShopCustomer, type ShopOrder } from './orders-service.js';
 
 export interface CsvOrdersServiceOptions {
@@ -8,29 +11,6 @@ export interface CsvOrdersServiceOptions {
   directory: string;
   ordersFile?: string;
   customersFile?: string;
-}
-
-/** RFC 4180 rows: quoted fields may hold commas, doubled quotes and newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let isQuoted = false;
-  for (let index = 0; index < text.length; index++) {
-    const character = text[index]!;
-    if (isQuoted) {
-      if (character === '"' && text[index + 1] === '"') (field += '"'), index++;
-      else if (character === '"') isQuoted = false;
-      else field += character;
-    } else if (character === '"') isQuoted = true;
-    else if (character === ',') row.push(field), (field = '');
-    else if (character === '\n' || character === '\r') {
-      if (character === '\r' && text[index + 1] === '\n') index++;
-      row.push(field), rows.push(row), (row = []), (field = '');
-    } else field += character;
-  }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-  return rows.filter((cells) => cells.some((cell) => cell !== ''));
 }
 
 function readTable(file: string, required: string[]): Array<Record<string, string>> {

@@ -1,36 +1,8 @@
+import { parseCsv } from '../../csv.js';
 import type { KnowledgeChunk, LoadWarning } from '../types.js';
 
-/** RFC 4180 CSV: quoted fields may hold commas, newlines and doubled quotes. */
-export function parseCsvRows(source: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let isQuoted = false;
-  const text = source.replace(/^\uFEFF/, '');
-  for (let index = 0; index < text.length; index++) {
-    const character = text[index]!;
-    if (isQuoted) {
-      if (character === '"' && text[index + 1] === '"') {
-        field += '"';
-        index++;
-      } else if (character === '"') isQuoted = false;
-      else field += character;
-    } else if (character === '"' && field === '') isQuoted = true;
-    else if (character === ',') {
-      row.push(field);
-      field = '';
-    } else if (character === '\n' || character === '\r') {
-      if (character === '\r' && text[index + 1] === '\n') index++;
-      row.push(field);
-      field = '';
-      if (row.some((value) => value !== '')) rows.push(row);
-      row = [];
-    } else field += character;
-  }
-  row.push(field);
-  if (row.some((value) => value !== '')) rows.push(row);
-  return rows;
-}
+/** The project's CSV reader, under the name the loaders use. */
+export const parseCsvRows = parseCsv;
 
 /** A CSV is a product catalog when it has at least these columns; anything else (customers, orders) is not knowledge. */
 export const CATALOG_COLUMNS = ['name', 'description'] as const;
