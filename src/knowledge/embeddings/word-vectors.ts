@@ -129,19 +129,7 @@ function parseWordVectorsFile(path: string, bytes: Buffer, maxWords: number): Wo
   // Copy into a fresh, aligned Float32Array: a Buffer's byteOffset is not always a multiple of 4.
   const vectors = new Float32Array(count * dimensions);
   new Uint8Array(vectors.buffer).set(bytes.subarray(vectorOffset, vectorOffset + count * dimensions * 4));
-  const index = new Map<string, number>();
-  words.forEach((word, row) => index.set(word, row));
-  return {
-    id: `wink-sg100d-top${maxWords}-v${FORMAT_VERSION}`,
-    dimensions,
-    words,
-    vectors,
-    rank: (word) => index.get(word) ?? -1,
-    vector(word) {
-      const row = index.get(word);
-      return row === undefined ? undefined : vectors.subarray(row * dimensions, (row + 1) * dimensions);
-    },
-  };
+  return tableOf(`wink-sg100d-top${maxWords}-v${FORMAT_VERSION}`, dimensions, words, vectors);
 }
 
 const loaded = new Map<string, WordVectors>();
@@ -192,6 +180,23 @@ export function loadWordVectorsSync(options: LoadWordVectorsOptions = {}): WordV
   return table;
 }
 
+/** The lookup side of a table: one row of `vectors` per word, in `words` order (frequency rank for the cache). */
+function tableOf(id: string, dimensions: number, words: string[], vectors: Float32Array): WordVectors {
+  const index = new Map<string, number>();
+  words.forEach((word, row) => index.set(word, row));
+  return {
+    id,
+    dimensions,
+    words,
+    vectors,
+    rank: (word) => index.get(word) ?? -1,
+    vector(word) {
+      const row = index.get(word);
+      return row === undefined ? undefined : vectors.subarray(row * dimensions, (row + 1) * dimensions);
+    },
+  };
+}
+
 /**
  * Builds a table from explicit vectors (normalised here). For tests and for callers with their own embeddings.
  *
@@ -208,17 +213,5 @@ export function createWordVectors(entries: Record<string, ArrayLike<number>>, id
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let d = 0; d < dimensions; d++) vectors[row * dimensions + d] = source[d] * scale;
   });
-  const index = new Map<string, number>();
-  words.forEach((word, row) => index.set(word, row));
-  return {
-    id,
-    dimensions,
-    words,
-    vectors,
-    rank: (word) => index.get(word) ?? -1,
-    vector(word) {
-      const row = index.get(word);
-      return row === undefined ? undefined : vectors.subarray(row * dimensions, (row + 1) * dimensions);
-    },
-  };
+  return tableOf(id, dimensions, words, vectors);
 }
