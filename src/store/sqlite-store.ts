@@ -145,10 +145,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     insertIdentity: db.prepare('INSERT INTO customer_identities (channel, customer_key, customer_id) VALUES (?, ?, ?)'),
     insertConversation: db.prepare('INSERT INTO conversations (id, customer_id, channel, conversation_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
     getCustomer: db.prepare<[string], { id: string; display_name: string | null; created_at: string }>('SELECT * FROM customers WHERE id = ?'),
-    insertInbound: db.prepare("INSERT INTO items (id, conversation_id, channel, direction, kind, external_id, body, status, created_at) VALUES (?, ?, ?, 'in', ?, ?, ?, 'pending', ?) ON CONFLICT (channel, external_id) WHERE direction = 'in' DO NOTHING"),
+    insertInbound: db.prepare("INSERT INTO items (id, conversation_id, channel, direction, kind, external_id, body, status, created_at, settled_at) VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, external_id) WHERE direction = 'in' DO NOTHING"),
     findInbound: db.prepare<[Channel, string], ItemRow>("SELECT * FROM items WHERE channel = ? AND external_id = ? AND direction = 'in'"),
     pendingInbound: db.prepare<[], ItemRow>("SELECT * FROM items WHERE direction = 'in' AND status = 'pending' ORDER BY seq"),
     markProcessed: db.prepare("UPDATE items SET status = 'processed', settled_at = ? WHERE seq = ?"),
+    markPending: db.prepare("UPDATE items SET status = 'pending', settled_at = NULL WHERE seq = ?"),
     insertOutbound: db.prepare("INSERT INTO items (id, conversation_id, channel, direction, kind, reply_to, body, status, created_at, settled_at) VALUES (?, ?, ?, 'out', 'message', ?, ?, ?, ?, ?)"),
     updateOutbound: db.prepare("UPDATE items SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, external_id = COALESCE(?, external_id), settled_at = CASE WHEN ? = 'pending' THEN settled_at ELSE ? END WHERE id = ? AND direction = 'out'"),
     pendingOutbound: db.prepare<[], ItemRow>("SELECT * FROM items WHERE direction = 'out' AND status = 'pending' ORDER BY seq"),
@@ -208,8 +209,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return { conversation, isNew: true };
   }
 
-  const applyTurn = (turn: TurnCommit, now: string) => {
-    statements.markProcessed.run(now, turn.journalSeq);
+  const applyTurn = (turn: TurnCommit, now: string, isJournalRowProcessed = false) => {
+    if (!isJournalRowProcessed) statements.markProcessed.run(now, turn.journalSeq);
     statements.upsertSnapshot.run(turn.conversationId, turn.flowVersion, JSON.stringify(turn.snapshot), now);
     for (const reply of turn.replies) {
       const status = turn.replyStatuses?.[reply.id] ?? 'pending';
@@ -280,7 +281,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const conversation = existing ? toConversation(existing) : resolveConversation(request, now).conversation;
       const payload = request.payload(conversation.id);
       const body = JSON.stringify(payload.kind === 'message' ? payload.message : payload.event);
-      const inserted = statements.insertInbound.run(request.id, conversation.id, request.channel, payload.kind, request.externalId, body, request.receivedAt);
+      // With an inline turn to try, the row goes in as processed: most turns finish inline, and writing it as pending
+      // then updating it costs a second write of the row and of the pending index. The row exists before the turn
+      // runs (services may read it); a turn that does not finish inline sets it back to pending in this same
+      // transaction, so no commit ever shows a processed row without its turn.
+      const isOptimistic = inlineTurn !== undefined;
+      const inserted = statements.insertInbound.run(request.id, conversation.id, request.channel, payload.kind, request.externalId, body, isOptimistic ? 'processed' : 'pending', request.receivedAt, isOptimistic ? now : null);
       if (inserted.changes === 0) {
         results.push({ entry: toJournalEntry(statements.findInbound.get(request.channel, request.externalId)!), isDuplicate: true, conversation });
         continue;
@@ -288,7 +294,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const entry: JournalEntry = { seq: Number(inserted.lastInsertRowid), id: request.id, conversationId: conversation.id, channel: request.channel, externalId: request.externalId, payload, status: 'pending', receivedAt: request.receivedAt };
       // A turn that can finish at once commits with its journal row: one transaction and one write of the row's page.
       const turn = inlineTurn?.(entry);
-      if (turn) applyTurn(turn, now);
+      if (turn) applyTurn(turn, now, true);
+      else if (isOptimistic) statements.markPending.run(entry.seq);
       results.push({ entry, isDuplicate: false, conversation, isTurnCommitted: turn !== undefined });
     }
     for (const turn of batch.turns) applyTurn(turn, now);

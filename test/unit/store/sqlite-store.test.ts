@@ -86,6 +86,27 @@ test('a failing batch commits nothing of itself', async () => {
   expect(await store.loadSnapshot(conversationId)).toBeUndefined();
 });
 
+test('a turn run inside the journal transaction commits with its row; one that cannot finish there leaves the row pending', async () => {
+  const seenDuringTurn: string[] = [];
+  const results = await store.writeBatch({ journal: [inbound('SM1'), inbound('SM2', 'needs a service')], turns: [], deliveries: [] }, (entry) => {
+    // The customer's message is readable while its turn runs (services such as the privacy summary read it).
+    seenDuringTurn.push(entry.externalId);
+    if (entry.externalId === 'SM2') return undefined;
+    return { journalSeq: entry.seq, conversationId: entry.conversationId, flowVersion: 'v1', snapshot: { value: 'listening' }, replies: [reply('m_r1', entry.conversationId, 'hello back')], replyTo: entry.id };
+  });
+  expect(seenDuringTurn).toEqual(['SM1', 'SM2']);
+  expect(results.map((result) => 'isTurnCommitted' in result && result.isTurnCommitted)).toEqual([true, false]);
+  expect((await store.pendingJournal()).map((entry) => entry.externalId)).toEqual(['SM2']);
+  expect((await store.transcript(results[0]!.conversation!.id)).map((message) => message.text)).toEqual(['hi', 'hello back', 'needs a service']);
+  expect((await store.findJournal('sms', 'SM1'))?.status).toBe('processed');
+});
+
+test('an inline turn that throws rolls its journal row back with it', async () => {
+  await expect(store.writeBatch({ journal: [inbound('SM1')], turns: [], deliveries: [] }, () => { throw new Error('the machine failed'); })).rejects.toMatchObject({ code: 'store_failed' });
+  expect(await store.findJournal('sms', 'SM1')).toBeUndefined();
+  expect(await store.pendingJournal()).toEqual([]);
+});
+
 test('a message for an unknown conversation is refused when the channel opens conversations explicitly', async () => {
   const [result] = await store.writeBatch({ journal: [{ ...inbound('W1'), channel: 'web', conversationKey: 'c_unknown', createIfMissing: false }], turns: [], deliveries: [] });
   expect(result!.conversation).toBeUndefined();
