@@ -96,7 +96,12 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const now = options.now ?? Date.now;
   const dataDirectory = resolve(rootDirectory, config.FRONTDESK_DATA_DIR);
-  const store = options.store ?? createSqliteStore({ file: join(dataDirectory, 'frontdesk.db'), durability: config.FRONTDESK_DURABILITY });
+  const store = options.store ?? createSqliteStore({
+    file: join(dataDirectory, 'frontdesk.db'),
+    durability: config.FRONTDESK_DURABILITY,
+    checkpointInBackground: true,
+    onCheckpointError: (message) => logger.warn({ reason: message }, 'a background WAL checkpoint failed; SQLite falls back to checkpointing in commits'),
+  });
   const writer = createBatchWriter(store, logger);
   const adapters = new Map<Channel, ChannelAdapter>();
   const delivery = createDelivery({ writer, adapters: () => adapters, logger, now, ...options.delivery });

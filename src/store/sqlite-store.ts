@@ -5,6 +5,7 @@ import { createId } from '../ids.js';
 import { FrontdeskError } from '../errors.js';
 import type { Channel, Message } from '../message.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 import {
   RETAINED_CHANNEL_STATE_PREFIXES,
   type ChannelState,
@@ -35,6 +36,13 @@ export interface SqliteStoreOptions {
    * times the commit cost (DESIGN.md invariant 3).
    */
   durability?: 'normal' | 'full';
+  /**
+   * Checkpoint the write-ahead log on a worker thread (see wal-checkpointer.ts) instead of inside a commit. On for
+   * the server; ignored for ':memory:'.
+   */
+  checkpointInBackground?: boolean;
+  /** Told when a background checkpoint fails (the automatic fallback still bounds the log). */
+  onCheckpointError?: (message: string) => void;
 }
 
 interface ItemRow {
@@ -136,6 +144,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  let checkpointer: WalCheckpointer | undefined;
+  if (options.checkpointInBackground && options.file !== ':memory:') {
+    // The fallback limit: ten times SQLite's default, about 40 MB of log, reached only if the worker falls behind.
+    db.pragma('wal_autocheckpoint = 10000');
+    checkpointer = startWalCheckpointer({ file: options.file, onError: options.onCheckpointError });
+  }
 
   const statements = {
     findConversation: db.prepare<[Channel, string], ConversationRow>('SELECT * FROM conversations WHERE channel = ? AND conversation_key = ?'),
@@ -372,6 +386,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       list: (prefix) => wrap('list channel state', () => statements.listState.all(channel, prefix, `${prefix}\u{10FFFF}`).map((row) => ({ key: row.key, value: JSON.parse(row.value) }))),
     }),
     close: async () => {
+      await checkpointer?.stop();
       if (db.open) db.close();
     },
   };

@@ -98,6 +98,8 @@ async function load(target: Target, seconds: number) {
     p99Ms: percentile(latencies, 99),
     errors: errors + result.errors + result.timeouts,
     cpuMicrosecondsPerRequest: cpuUsed / Math.max(1, latencies.length),
+    // Share of one core the server used: well under 1 means the load generator, not the server, was the limit.
+    serverCpuShare: cpuUsed / (seconds * 1e6),
   };
 }
 
@@ -181,7 +183,7 @@ async function main() {
       const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
       for (const target of order) results[target.name] = await load(target, duration);
       perRound.push({ ceiling: results.ceiling!, frontdesk: results.frontdesk! });
-      log(`round ${index + 1}/${rounds}: ceiling ${Math.round(results.ceiling!.rps)} msg/s, frontdesk ${Math.round(results.frontdesk!.rps)} msg/s, ratio ${round(results.frontdesk!.rps / results.ceiling!.rps, 3)}`);
+      log(`round ${index + 1}/${rounds}: ceiling ${Math.round(results.ceiling!.rps)} msg/s (${Math.round(results.ceiling!.serverCpuShare * 100)} % CPU), frontdesk ${Math.round(results.frontdesk!.rps)} msg/s (${Math.round(results.frontdesk!.serverCpuShare * 100)} % CPU), ratio ${round(results.frontdesk!.rps / results.ceiling!.rps, 3)}, by CPU time ${round(results.ceiling!.cpuMicrosecondsPerRequest / results.frontdesk!.cpuMicrosecondsPerRequest, 3)}`);
     }
     log(`fixed rate: ${fixedRate} msg/s from ${connections} conversations for ${duration} s…`);
     const fixedFrontdesk = await fixedRateLoad(frontdesk, fixedRate, duration);
@@ -201,9 +203,18 @@ async function main() {
         ceiling: Math.round(median(perRound.map((result) => result.ceiling.cpuMicrosecondsPerRequest))),
         frontdesk: Math.round(median(perRound.map((result) => result.frontdesk.cpuMicrosecondsPerRequest))),
       },
+      // The same comparison by server CPU time per message: it does not depend on the load generator keeping up.
+      cpuRatio: round(median(perRound.map((result) => result.ceiling.cpuMicrosecondsPerRequest / result.frontdesk.cpuMicrosecondsPerRequest)), 3),
+      serverCpuShare: {
+        ceiling: round(median(perRound.map((result) => result.ceiling.serverCpuShare))),
+        frontdesk: round(median(perRound.map((result) => result.frontdesk.serverCpuShare))),
+      },
       errors: perRound.reduce((sum, result) => sum + result.frontdesk.errors + result.ceiling.errors, 0) + fixedFrontdesk.errors,
       setup: { connections, durationSeconds: duration, rounds, pinned: canPin, node: process.version },
     };
+    if (output.serverCpuShare.ceiling < 0.85) {
+      log(`warning: the bare server used only ${Math.round(output.serverCpuShare.ceiling * 100)} % of its core, so the load generator, not the server, set the ceiling and the throughput ratio overstates Frontdesk. Trust the CPU-time ratio, or rerun on a quieter machine.`);
+    }
     if (asJson) {
       console.log(JSON.stringify(output));
     } else {
@@ -212,6 +223,7 @@ async function main() {
       console.log(`| bare node:http (ceiling) | ${output.ceiling.rps} | ${output.ceiling.p50Ms} | ${output.ceiling.p99Ms} | ${output.cpuMicrosecondsPerRequest.ceiling} |`);
       console.log(`| Frontdesk full turn | ${output.frontdesk.rps} | ${output.frontdesk.p50Ms} | ${output.frontdesk.p99Ms} | ${output.cpuMicrosecondsPerRequest.frontdesk} |`);
       console.log(`\nratio (median of per-round ratios): ${output.ratio}× the ceiling`);
+      console.log(`by server CPU time per message: ${output.cpuRatio}× (servers used ${Math.round(output.serverCpuShare.ceiling * 100)} % / ${Math.round(output.serverCpuShare.frontdesk * 100)} % of their core)`);
       console.log(`fixed rate ${fixedRate} msg/s: Frontdesk p50 ${output.fixedRate.p50Ms} ms, p99 ${output.fixedRate.p99Ms} ms (achieved ${output.fixedRate.achievedRps} msg/s; the ceiling at the same rate: p50 ${output.fixedRate.ceiling.p50Ms} ms, p99 ${output.fixedRate.ceiling.p99Ms} ms)`);
       console.log(`errors: ${output.errors}`);
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -123,4 +123,19 @@ test('each channel keeps its own durable key-value state', async () => {
   expect((await sms.list('suppressed:')).map((entry) => entry.key)).toEqual(['suppressed:+15550100001', 'suppressed:+15550100002']);
   await sms.delete('suppressed:+15550100001');
   expect(await sms.get('suppressed:+15550100001')).toBeUndefined();
+});
+
+test('with background checkpoints the log is copied into the database file by the worker, not by the commits', async () => {
+  await store.close();
+  const file = join(directory, 'background.db');
+  store = createSqliteStore({ file, checkpointInBackground: true });
+  const sizeAfterMigrations = statSync(file).size;
+  for (let batch = 0; batch < 50; batch++) {
+    await store.writeBatch({ journal: Array.from({ length: 10 }, (_, index) => inbound(`SM${batch}-${index}`, 'x'.repeat(500))), turns: [], deliveries: [] });
+  }
+  // About 300 pages were logged: far below the commits' own fallback limit (10,000), so only the worker copies them.
+  const deadline = Date.now() + 5000;
+  while (statSync(file).size <= sizeAfterMigrations && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(statSync(file).size).toBeGreaterThan(sizeAfterMigrations + 100_000);
+  expect(await store.pendingJournal()).toHaveLength(500);
 });

@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Copies the write-ahead log back into the database file on a worker thread, with its own connection.
+ *
+ * SQLite's automatic checkpoint runs inside whichever commit crosses the WAL size limit, so that one commit (and
+ * every turn waiting on the event loop behind it) pays for copying ~1,000 pages and two fsyncs. A PASSIVE checkpoint
+ * on another connection never blocks writers, so the event loop only appends to the log. The main connection keeps a
+ * much higher automatic limit as a fallback, in case this thread falls behind or dies.
+ */
+export interface WalCheckpointer {
+  stop(): Promise<void>;
+}
+
+// Plain CommonJS evaluated in the worker: no TypeScript loader is needed there, and better-sqlite3 is resolved here
+// and passed in, so the worker finds the same copy wherever the process was started from.
+const workerSource = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 1000');
+let stopped = false;
+const tick = () => {
+  if (stopped) return;
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage({ error: String(error && error.message || error) }); }
+  setTimeout(tick, workerData.intervalMilliseconds);
+};
+parentPort.on('message', (message) => {
+  if (message === 'stop') { stopped = true; try { db.pragma('wal_checkpoint(PASSIVE)'); db.close(); } catch {} parentPort.postMessage('stopped'); }
+});
+setTimeout(tick, workerData.intervalMilliseconds);
+`;
+
+export function startWalCheckpointer(options: { file: string; intervalMilliseconds?: number; onError?: (message: string) => void }): WalCheckpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(workerSource, { eval: true, workerData: { file: options.file, driver, intervalMilliseconds: options.intervalMilliseconds ?? 200 } });
+  // It must never keep the process alive on its own.
+  worker.unref();
+  let stopped: Promise<void> | undefined;
+  let hasExited = false;
+  worker.once('exit', () => (hasExited = true));
+  worker.on('message', (message: unknown) => {
+    if (typeof message === 'object' && message !== null && 'error' in message) options.onError?.(String((message as { error: unknown }).error));
+  });
+  worker.on('error', (error) => options.onError?.(error.message));
+  return {
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        if (hasExited) return resolve();
+        const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 2000);
+        worker.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        worker.on('message', (message: unknown) => {
+          if (message === 'stopped') void worker.terminate();
+        });
+        worker.postMessage('stop');
+      });
+      return stopped;
+    },
+  };
+}
