@@ -21,9 +21,18 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 let stopped = false;
+let lastError;
 const tick = () => {
   if (stopped) return;
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage({ error: String(error && error.message || error) }); }
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    lastError = undefined;
+  } catch (error) {
+    // Said once per new failure, not every 200 ms.
+    const message = String((error && error.message) || error);
+    if (message !== lastError) parentPort.postMessage({ error: message });
+    lastError = message;
+  }
   setTimeout(tick, workerData.intervalMilliseconds);
 };
 parentPort.on('message', (message) => {
