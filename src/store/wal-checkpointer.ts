@@ -36,7 +36,10 @@ const tick = () => {
   setTimeout(tick, workerData.intervalMilliseconds);
 };
 parentPort.on('message', (message) => {
-  if (message === 'stop') { stopped = true; try { db.pragma('wal_checkpoint(PASSIVE)'); db.close(); } catch {} parentPort.postMessage('stopped'); }
+  if (message !== 'stop') return;
+  stopped = true;
+  try { db.pragma('wal_checkpoint(PASSIVE)'); db.close(); } catch {}
+  process.exit(0);
 });
 setTimeout(tick, workerData.intervalMilliseconds);
 `;
@@ -61,9 +64,6 @@ export function startWalCheckpointer(options: { file: string; intervalMillisecon
         worker.once('exit', () => {
           clearTimeout(timer);
           resolve();
-        });
-        worker.on('message', (message: unknown) => {
-          if (message === 'stopped') void worker.terminate();
         });
         worker.postMessage('stop');
       });

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createSqliteStore, type Message, type Store } from '../../../src/index.js';
 import type { JournalRequest } from '../../../src/store/store.js';
+import { startWalCheckpointer } from '../../../src/store/wal-checkpointer.js';
 
 let directory: string;
 let store: Store;
@@ -138,4 +139,13 @@ test('with background checkpoints the log is copied into the database file by th
   while (statSync(file).size <= sizeAfterMigrations && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   expect(statSync(file).size).toBeGreaterThan(sizeAfterMigrations + 100_000);
   expect(await store.pendingJournal()).toHaveLength(500);
+});
+
+test('a background checkpointer that cannot open the database says why, and stops cleanly', async () => {
+  const errors: string[] = [];
+  const checkpointer = startWalCheckpointer({ file: join(directory, 'no-such-folder', 'x.db'), onError: (message) => errors.push(message) });
+  const deadline = Date.now() + 5000;
+  while (errors.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(errors[0]).toMatch(/directory does not exist|unable to open/i);
+  await checkpointer.stop();
 });
