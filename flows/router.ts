@@ -39,8 +39,8 @@ export default defineRouter({
             actions: [assign({ hasWelcomed: true }), { type: 'startFlowById', params: { flowId: 'welcome' } }],
           },
           'message.received': [
-            { guard: 'isHandoffRequest', target: 'inFlow', actions: ['rememberText', 'trackSentiment', { type: 'startHandoff', params: { reason: 'asked' } }] },
-            { guard: 'acceptsOfferedHandoff', target: 'inFlow', actions: ['rememberText', { type: 'startHandoff', params: {} }] },
+            { guard: 'isHandoffRequest', target: 'inFlow', actions: ['trackSentiment', { type: 'startHandoff', params: { reason: 'asked' } }] },
+            { guard: 'acceptsOfferedHandoff', target: 'inFlow', actions: [{ type: 'startHandoff', params: {} }] },
             { guard: 'isSustainedNegative', actions: ['rememberText', 'trackSentiment', ...offerPersonForSentiment] },
             {
               // The first message of a conversation that never saw the welcome (SMS, Teams): disclose first.
@@ -59,9 +59,9 @@ export default defineRouter({
       // A transient state so the branches above share one routing decision.
       routing: {
         always: [
-          { guard: 'hasConfidentIntent', target: 'inFlow', actions: ['rememberText', 'startFlow'] },
+          { guard: 'hasConfidentIntent', target: 'inFlow', actions: 'startFlow' },
           // Not a flow: let the knowledge base try; it says so when it does not know.
-          { guard: { type: 'isFlowAvailable', params: { flowId: 'faq' } }, target: 'inFlow', actions: ['rememberText', { type: 'startFlowById', params: { flowId: 'faq' } }] },
+          { guard: { type: 'isFlowAvailable', params: { flowId: 'faq' } }, target: 'inFlow', actions: { type: 'startFlowById', params: { flowId: 'faq' } } },
           {
             target: 'listening',
             actions: [
@@ -78,7 +78,7 @@ export default defineRouter({
         on: {
           'message.received': [
             // "agent" interrupts any flow, except the handoff itself, which relays it to staff.
-            { guard: ({ context, event }) => context.activeFlow !== 'handoff' && event.type === 'message.received' && event.intent.flowId === 'handoff', actions: ['rememberText', 'trackSentiment', { type: 'startHandoff', params: { reason: 'asked' } }] },
+            { guard: ({ context, event }) => context.activeFlow !== 'handoff' && event.type === 'message.received' && event.intent.flowId === 'handoff', actions: ['trackSentiment', { type: 'startHandoff', params: { reason: 'asked' } }] },
             // Sustained frustration interrupts a flow too (but not a handoff, where a person is already coming).
             {
               guard: ({ context, event }) => context.activeFlow !== 'handoff' && event.type === 'message.received' && (event.message.sentiment ?? 0) <= -0.4 && (context.negativeStreak ?? 0) >= 1,
@@ -91,7 +91,7 @@ export default defineRouter({
           'handoff.resolved': { actions: 'forwardToFlow' },
           'timer.fired': { actions: 'forwardToFlow' },
           'agent.replied': [{ guard: ({ context }) => context.activeFlow === 'handoff', actions: 'forwardToFlow' }, { actions: flow.relayAgentReply() }],
-          'xstate.done.actor.activeFlow': { target: 'listening', actions: ['countMisses', assign({ activeFlow: undefined })] },
+          'xstate.done.actor.activeFlow': { target: 'listening', actions: 'finishFlow' },
         },
       },
     },

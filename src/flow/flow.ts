@@ -113,13 +113,17 @@ const base = setup({
     rememberText: assign({
       lastText: ({ event, context }) => (event.type === 'message.received' ? event.message.text : context.lastText),
     }),
-    /** Router: start the flow the intent names as the child actor `activeFlow`, handing it the message. */
+    /**
+     * Router: start the flow the intent names as the child actor `activeFlow`, handing it the message. Like
+     * `startFlowById` and `startHandoff`, it also remembers the message's text (`rememberText`) in the same assign:
+     * every assign copies the whole snapshot, and these run on nearly every message.
+     */
     startFlow: enqueueActions(({ enqueue, event, context }) => {
       if (event.type !== 'message.received' || !event.intent.flowId) return;
       const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer, message: event.message, intent: event.intent, misses: context.misses };
       // Flows are registered with the root machine at start-up by id, so the src is only known at run time.
       enqueue.spawnChild(event.intent.flowId as 'searchKnowledge', { id: 'activeFlow', input: input as never });
-      enqueue.assign({ activeFlow: event.intent.flowId });
+      enqueue.assign({ activeFlow: event.intent.flowId, lastText: event.message.text });
     }),
     /** Router: start a flow by id (for example `welcome` when a conversation opens, `handoff` with a reason). */
     startFlowById: enqueueActions(({ enqueue, context, event }, params: { flowId: string; reason?: HandoffReason }) => {
@@ -127,7 +131,7 @@ const base = setup({
       const message = event.type === 'message.received' ? event.message : undefined;
       const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer, message, reason, misses: context.misses };
       enqueue.spawnChild(params.flowId as 'searchKnowledge', { id: 'activeFlow', input: input as never });
-      enqueue.assign({ activeFlow: params.flowId });
+      enqueue.assign({ activeFlow: params.flowId, lastText: message?.text ?? context.lastText });
     }),
     forwardToFlow: sendTo('activeFlow', ({ event }) => event),
     /**
@@ -141,19 +145,24 @@ const base = setup({
       if (context.activeFlow) enqueue.stopChild('activeFlow');
       const input: FlowInput = { conversationId: context.conversationId, channel: context.channel, customer: context.customer, message, reason };
       enqueue.spawnChild('handoff' as 'searchKnowledge', { id: 'activeFlow', input: input as never });
-      enqueue.assign({ activeFlow: 'handoff', slots: { ...context.slots, offeredHandoff: undefined } });
+      enqueue.assign({ activeFlow: 'handoff', lastText: message?.text ?? context.lastText, slots: { ...context.slots, offeredHandoff: undefined } });
     }),
     /**
-     * Router: a flow that finished with `output: { missed: true }` could not answer; two in a row is a handoff trigger,
-     * so the count goes to the next flow as `input.misses`. Any other finished flow resets it.
+     * Router: a flow finished. Its child actor is stopped and dropped: XState keeps a finished child in the parent's
+     * snapshot until something replaces it, so without this every later turn would carry (and persist) the last
+     * flow's final state. A flow that finished with `output: { missed: true }` could not answer; two in a row is a
+     * handoff trigger, so the count goes to the next flow as `input.misses`. Any other finished flow resets it.
+     * One assign for all of it: each assign copies the whole snapshot.
      */
-    countMisses: assign({
-      misses: ({ context, event }) => ((event as { output?: { missed?: boolean } }).output?.missed ? context.misses + 1 : event.type === 'xstate.done.actor.activeFlow' ? 0 : context.misses),
-      // A flow that looked the customer up hands the result back, so the next flow need not ask the store again.
-      customer: ({ context, event }) => {
-        const profile = (event as { output?: { profile?: { name?: string } } }).output?.profile;
-        return profile ? { ...context.customer, name: profile.name ?? context.customer.name, isLookedUp: true } : context.customer;
-      },
+    finishFlow: enqueueActions(({ enqueue, context, event }) => {
+      const output = (event as { output?: { missed?: boolean; profile?: { name?: string } } }).output;
+      enqueue.stopChild('activeFlow');
+      enqueue.assign({
+        activeFlow: undefined,
+        misses: output?.missed ? context.misses + 1 : 0,
+        // A flow that looked the customer up hands the result back, so the next flow need not ask the store again.
+        customer: output?.profile ? { ...context.customer, name: output.profile.name ?? context.customer.name, isLookedUp: true } : context.customer,
+      });
     }),
     /** Router: remember that a person was offered and why, so a plain "yes" next accepts it. */
     rememberOffer: assign({ slots: ({ context }, params: { reason: HandoffReason }) => ({ ...context.slots, offeredHandoff: params.reason }) }),

@@ -131,7 +131,8 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         conversationId: worker.conversationId,
         customerId: worker.customerId ?? '',
         channel: worker.conversation!.channel,
-        signal: worker.abort?.signal ?? new AbortController().signal,
+        // Made on the first service call of a turn: most turns call none, and an AbortController is not free.
+        signal: (worker.abort ??= new AbortController()).signal,
         afterCommit: (task) => worker.afterCommit.push(task),
       });
       worker.pendingServices.add(call);
@@ -249,7 +250,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     worker.timerOperations = [];
     worker.afterCommit = [];
     worker.actorError = undefined;
-    worker.abort = new AbortController();
+    worker.abort = undefined;
     const event = toEvent(entry);
     actor.send(event as never);
     return event;

@@ -22,6 +22,21 @@ test('a customer who says hello gets the welcome again and the bot goes back to 
   expect(await chat.activeFlow()).toBe('router');
 });
 
+test('a finished welcome leaves nothing behind in the saved conversation: no stale flow is stored or restored', async () => {
+  chat = await startTestChat({ channel: 'web' });
+  await chat.expectBot(/automated assistant/);
+  await chat.customer('hello');
+  await chat.expectBot(/Hi there!/);
+  const saved = (await chat.app.store.loadSnapshot(chat.conversationId))!.snapshot as { value: unknown; children: Record<string, unknown>; context: { activeFlow?: string } };
+  expect(saved.value).toBe('listening');
+  expect(saved.children).toEqual({});
+  expect(saved.context.activeFlow).toBeUndefined();
+  // After a restart the next message still gets its answer from the rehydrated conversation.
+  await chat.restart();
+  await chat.customer('hello');
+  await chat.expectBot(/Hi there!/);
+});
+
 test('a returning customer whose name we know is greeted by name', async () => {
   chat = await startTestChat({ channel: 'web', customerName: 'Ana' });
   await chat.expectBot(/^Welcome back, Ana! I'm the automated assistant/);
