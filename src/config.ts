@@ -21,6 +21,7 @@ const help: Record<string, string> = {
   FRONTDESK_ADMIN_TOKEN: 'the secret that signs in to the owner dashboard at /admin; at least 16 characters, e.g. the output of `openssl rand -base64 32`. Unset: a one-time token is printed at start-up on 127.0.0.1, and the dashboard is refused elsewhere',
   NODE_ENV: '"development" allows the dashboard with a generated one-time token on any host; "production" never does',
   // --- end admin dashboard ---
+  FRONTDESK_V8_PRETENURING: '"off" (default) turns V8\'s allocation-site pretenuring off for `frontdesk start` and `chat`, which shortens garbage-collection pauses; "on" keeps V8\'s default',
   FRONTDESK_HANDOFF_CLAIM_SECONDS: 'how long a handoff may wait for a staff member before the customer is told and staff are reminded (default 600)',
 };
 
@@ -42,6 +43,8 @@ export const ConfigSchema = z.object({
   FRONTDESK_BUSINESS_HOURS: z.string().min(1).default('Mon-Fri 09:00-18:00, Thu 09:00-20:00, Sat 09:00-17:00, Sun 11:00-16:00'),
   FRONTDESK_TIMEZONE: z.string().min(1).default('America/New_York'),
   FRONTDESK_HANDOFF_CLAIM_SECONDS: z.coerce.number().positive().max(86_400).default(600),
+  // Applied by src/cli/gc-tuning.ts before anything else runs; listed here so a typo is reported, not ignored.
+  FRONTDESK_V8_PRETENURING: z.enum(['off', 'on']).default('off'),
   // --- admin dashboard (issue 9) ---
   FRONTDESK_ADMIN_TOKEN: z.string().min(16, 'the admin token must be at least 16 characters').max(512).optional(),
   NODE_ENV: z.string().optional(),

@@ -1,3 +1,5 @@
+// Must stay the first import: it sets a V8 flag before the rest of the process allocates (see the file).
+import './gc-tuning.js';
 import { Command } from 'commander';
 import { createFrontdesk } from '../app.js';
 import { FrontdeskError } from '../errors.js';
