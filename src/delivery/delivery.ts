@@ -49,16 +49,19 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const chains = new Map<string, Promise<void>>();
-  const timers = new Set<NodeJS.Timeout>();
+  // A retry waiting for its backoff, and how to wake it: stop() wakes them all, so nothing awaits a timer that will
+  // never fire. The message stays pending in the outbox and the next start delivers it.
+  const sleepers = new Map<NodeJS.Timeout, () => void>();
   let isStopped = false;
 
   const sleep = (milliseconds: number) =>
     new Promise<void>((resolve) => {
+      if (isStopped) return resolve();
       const timer = setTimeout(() => {
-        timers.delete(timer);
+        sleepers.delete(timer);
         resolve();
       }, milliseconds);
-      timers.add(timer);
+      sleepers.set(timer, resolve);
     });
 
   async function deliver(message: Message, startingAttempts: number): Promise<void> {
@@ -114,8 +117,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     },
     stop() {
       isStopped = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      for (const [timer, wake] of sleepers) {
+        clearTimeout(timer);
+        wake();
+      }
+      sleepers.clear();
     },
   };
 }

@@ -108,6 +108,20 @@ test('replies committed but not delivered before a stop are delivered at the nex
   expect(await second.app.store.undeliveredOutbox()).toEqual([]);
 });
 
+test('stopping delivery wakes a retry that waits for its backoff; the reply stays in the outbox for the next start', async () => {
+  let calls = 0;
+  const down: ChannelAdapter = { channel: 'sms', mount: () => undefined, send: async () => { calls++; throw new DeliveryError('platform down', { isRetryable: true, retryAfterMilliseconds: 60_000 }); } };
+  const testApp = await start({ adapters: [down] });
+  await replyTexts(testApp.app.gateway.receive(text('+15550100011', 'a')));
+  while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  testApp.app.delivery.stop();
+  // Before, idle() waited on the 60-second backoff timer that stop() had cleared, so it never resolved.
+  const settled = await Promise.race([testApp.app.delivery.idle().then(() => 'idle'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000))]);
+  expect(settled).toBe('idle');
+  expect(calls).toBe(1);
+  expect((await testApp.app.store.undeliveredOutbox()).map((row) => row.message.text)).toEqual(['#1 a']);
+});
+
 test('a failed send is retried with backoff, in order, and later replies wait for it', async () => {
   const attempts: string[] = [];
   let failuresLeft = 2;
