@@ -148,7 +148,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   if (options.checkpointInBackground && options.file !== ':memory:') {
     // The fallback limit: ten times SQLite's default, about 40 MB of log, reached only if the worker falls behind.
     db.pragma('wal_autocheckpoint = 10000');
-    checkpointer = startWalCheckpointer({ file: options.file, onError: options.onCheckpointError });
+    checkpointer = startWalCheckpointer({
+      file: options.file,
+      onError: options.onCheckpointError,
+      // Runs between turns, never inside a transaction: copies only what was committed since the worker's checkpoint.
+      onLogLong: () => {
+        if (!db.open) return;
+        try {
+          db.pragma('wal_checkpoint(PASSIVE)');
+        } catch (error) {
+          options.onCheckpointError?.(error instanceof Error ? error.message : String(error));
+        }
+      },
+    });
   }
 
   const statements = {

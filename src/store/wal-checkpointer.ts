@@ -8,6 +8,13 @@ import { Worker } from 'node:worker_threads';
  * every turn waiting on the event loop behind it) pays for copying ~1,000 pages and two fsyncs. A PASSIVE checkpoint
  * on another connection never blocks writers, so the event loop only appends to the log. The main connection keeps a
  * much higher automatic limit as a fallback, in case this thread falls behind or dies.
+ *
+ * Copying the log is not enough to keep it short: SQLite starts the log over only when a write begins and every frame
+ * has been copied. Under steady traffic the main connection commits while the worker copies, so that moment never
+ * comes, the log grows to the fallback limit, and then one commit copies the frames of the worker's last 200 ms itself
+ * (about 10 ms of stall every 1.3 s at 1,000 messages/s). So once the log is longer than `restartFrames`, the worker
+ * says so after each checkpoint and `onLogLong` lets the main connection copy the few frames committed since: that
+ * commit-sized checkpoint makes the next write start the log over.
  */
 export interface WalCheckpointer {
   stop(): Promise<void>;
@@ -25,8 +32,9 @@ let lastError;
 const tick = () => {
   if (stopped) return;
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
     lastError = undefined;
+    if (result && result.log >= workerData.restartFrames) parentPort.postMessage({ logFrames: result.log });
   } catch (error) {
     // Said once per new failure, not every 200 ms.
     const message = String((error && error.message) || error);
@@ -44,16 +52,29 @@ parentPort.on('message', (message) => {
 setTimeout(tick, workerData.intervalMilliseconds);
 `;
 
-export function startWalCheckpointer(options: { file: string; intervalMilliseconds?: number; onError?: (message: string) => void }): WalCheckpointer {
+export interface WalCheckpointerOptions {
+  file: string;
+  intervalMilliseconds?: number;
+  /** Log length (pages) from which the worker asks for a restart through `onLogLong`; default 2,000 (about 8 MB). */
+  restartFrames?: number;
+  /** Called on the main thread after a checkpoint that left a long log; run a PASSIVE checkpoint there. */
+  onLogLong?: (logFrames: number) => void;
+  onError?: (message: string) => void;
+}
+
+export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(workerSource, { eval: true, workerData: { file: options.file, driver, intervalMilliseconds: options.intervalMilliseconds ?? 200 } });
+  const workerData = { file: options.file, driver, intervalMilliseconds: options.intervalMilliseconds ?? 200, restartFrames: options.restartFrames ?? 2000 };
+  const worker = new Worker(workerSource, { eval: true, workerData });
   // It must never keep the process alive on its own.
   worker.unref();
   let stopped: Promise<void> | undefined;
   let hasExited = false;
   worker.once('exit', () => (hasExited = true));
   worker.on('message', (message: unknown) => {
-    if (typeof message === 'object' && message !== null && 'error' in message) options.onError?.(String((message as { error: unknown }).error));
+    if (typeof message !== 'object' || message === null) return;
+    if ('error' in message) options.onError?.(String(message.error));
+    if ('logFrames' in message) options.onLogLong?.(Number(message.logFrames));
   });
   worker.on('error', (error) => options.onError?.(error.message));
   return {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -139,6 +139,32 @@ test('with background checkpoints the log is copied into the database file by th
   while (statSync(file).size <= sizeAfterMigrations && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   expect(statSync(file).size).toBeGreaterThan(sizeAfterMigrations + 100_000);
   expect(await store.pendingJournal()).toHaveLength(500);
+});
+
+test('under steady writes the log still starts over, long before the commits\' own fallback limit', async () => {
+  await store.close();
+  const file = join(directory, 'steady.db');
+  store = createSqliteStore({ file, checkpointInBackground: true });
+  // Bytes 12-15 of the log header count how often the log has started over.
+  const restarts = () => {
+    const fd = openSync(`${file}-wal`, 'r');
+    const header = Buffer.alloc(16);
+    readSync(fd, header, 0, 16, 0);
+    closeSync(fd);
+    return header.readUInt32BE(12);
+  };
+  await store.writeBatch({ journal: [inbound('first')], turns: [], deliveries: [] });
+  const before = restarts();
+  // One commit a millisecond, never pausing long enough for the worker to copy the whole log between two commits.
+  const deadline = Date.now() + 10_000;
+  let batch = 0;
+  while (restarts() === before && Date.now() < deadline) {
+    await store.writeBatch({ journal: [inbound(`steady-${batch++}`, 'x'.repeat(3000))], turns: [], deliveries: [] });
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  expect(restarts()).toBeGreaterThan(before);
+  // The fallback would restart at 10,000 pages (about 41 MB); the worker's request comes from 2,000 pages on.
+  expect(statSync(`${file}-wal`).size).toBeLessThan(6_000 * 4120);
 });
 
 test('a background checkpointer that cannot open the database says why, and stops cleanly', async () => {
