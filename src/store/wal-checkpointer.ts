@@ -13,8 +13,8 @@ import { Worker } from 'node:worker_threads';
  * has been copied. Under steady traffic the main connection commits while the worker copies, so that moment never
  * comes, the log grows to the fallback limit, and then one commit copies the frames of the worker's last 200 ms itself
  * (about 10 ms of stall every 1.3 s at 1,000 messages/s). So once the log is longer than `restartFrames`, the worker
- * says so after each checkpoint and `onLogLong` lets the main connection copy the few frames committed since: that
- * commit-sized checkpoint makes the next write start the log over.
+ * catches up in a few shorter passes and then says so, and `onLogLong` lets the main connection copy the few frames
+ * committed since: that small checkpoint makes the next write start the log over.
  */
 export interface WalCheckpointer {
   stop(): Promise<void>;
@@ -32,9 +32,18 @@ let lastError;
 const tick = () => {
   if (stopped) return;
   try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    let [result] = db.pragma('wal_checkpoint(PASSIVE)');
     lastError = undefined;
-    if (result && result.log >= workerData.restartFrames) parentPort.postMessage({ logFrames: result.log });
+    if (result.log >= workerData.restartFrames) {
+      // Copy again what was committed during the last pass (each pass is shorter), so the main connection is left
+      // with only the frames of the last few milliseconds.
+      for (let pass = 0; pass < 4; pass++) {
+        const before = result.log;
+        [result] = db.pragma('wal_checkpoint(PASSIVE)');
+        if (result.log - before < 16) break;
+      }
+      parentPort.postMessage({ logFrames: result.log });
+    }
   } catch (error) {
     // Said once per new failure, not every 200 ms.
     const message = String((error && error.message) || error);
@@ -55,7 +64,7 @@ setTimeout(tick, workerData.intervalMilliseconds);
 export interface WalCheckpointerOptions {
   file: string;
   intervalMilliseconds?: number;
-  /** Log length (pages) from which the worker asks for a restart through `onLogLong`; default 2,000 (about 8 MB). */
+  /** Log length (pages) from which the worker asks for a restart through `onLogLong`; default 4,096 (16 MB). */
   restartFrames?: number;
   /** Called on the main thread after a checkpoint that left a long log; run a PASSIVE checkpoint there. */
   onLogLong?: (logFrames: number) => void;
@@ -64,7 +73,7 @@ export interface WalCheckpointerOptions {
 
 export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const workerData = { file: options.file, driver, intervalMilliseconds: options.intervalMilliseconds ?? 200, restartFrames: options.restartFrames ?? 2000 };
+  const workerData = { file: options.file, driver, intervalMilliseconds: options.intervalMilliseconds ?? 200, restartFrames: options.restartFrames ?? 4096 };
   const worker = new Worker(workerSource, { eval: true, workerData });
   // It must never keep the process alive on its own.
   worker.unref();
