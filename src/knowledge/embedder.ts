@@ -1,5 +1,4 @@
 import type { Embeddings } from '@langchain/core/embeddings';
-import { OpenAIEmbeddings } from '@langchain/openai';
 import { OfflineEmbeddings } from './embeddings/offline-embeddings.js';
 
 /** An embeddings provider plus what identifies its vectors: an index built by one cannot be searched with another. */
@@ -37,6 +36,8 @@ export async function createEmbedder(settings: EmbedderSettings = {}): Promise<E
   }
   const model = settings.FRONTDESK_EMBEDDING_MODEL?.trim() || 'text-embedding-3-small';
   const baseURL = settings.OPENAI_BASE_URL?.trim() || undefined;
+  // Imported here: the offline default never pays for loading the OpenAI client.
+  const { OpenAIEmbeddings } = await import('@langchain/openai');
   const embeddings = new OpenAIEmbeddings({
     model,
     apiKey,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ChatOpenAI } from '@langchain/openai';
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import type { ChatOpenAI } from '@langchain/openai';
 import type { Passage } from './types.js';
 
 export interface LlmSettings {
@@ -33,15 +32,21 @@ export function createLlmAnswerer(settings: LlmSettings, options: { allowedHosts
   const model = settings.FRONTDESK_LLM_MODEL?.trim() || 'gpt-4o-mini';
   const timeout = Number(settings.FRONTDESK_LLM_TIMEOUT_MS?.trim() || 8000);
   const baseURL = settings.OPENAI_BASE_URL?.trim() || undefined;
-  const chat = new ChatOpenAI({
-    model,
-    apiKey,
-    configuration: baseURL ? { baseURL } : undefined,
-    // One quick retry at most: the customer is waiting, and the extractive answer is a good fallback.
-    maxRetries: 0,
-    timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : 8000,
-    temperature: 0,
-  });
+  // @langchain/openai (about 12 MB of heap) is loaded on the first question, not at start-up.
+  let chat: Promise<ChatOpenAI> | undefined;
+  const chatModel = () =>
+    (chat ??= import('@langchain/openai').then(
+      ({ ChatOpenAI }) =>
+        new ChatOpenAI({
+          model,
+          apiKey,
+          configuration: baseURL ? { baseURL } : undefined,
+          // No retry: the customer is waiting, and the extractive answer is a good fallback.
+          maxRetries: 0,
+          timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : 8000,
+          temperature: 0,
+        }),
+    ));
   const allowedHosts = new Set(options.allowedHosts.map((host) => host.toLowerCase()));
   return {
     model,
@@ -50,7 +55,7 @@ export function createLlmAnswerer(settings: LlmSettings, options: { allowedHosts
       const ids = passages.map((_, index) => `P${index + 1}`);
       const system = systemPrompt(canary, options.businessName ?? 'the business');
       const human = userPrompt(question, passages, ids);
-      const response = await chat.invoke([new SystemMessage(system), new HumanMessage(human)], { signal: callOptions.signal });
+      const response = await (await chatModel()).invoke([{ role: 'system', content: system }, { role: 'user', content: human }], { signal: callOptions.signal });
       const output = typeof response.content === 'string' ? response.content : response.content.map((part) => ('text' in part ? String(part.text) : '')).join('');
       return checkOutput(output, { canary, systemPrompt: system, passages, ids, allowedHosts });
     },

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test, vi, type MockInstance } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createId, createLogger, DeliveryError, isFrontdeskError, type ChannelAdapter, type ChannelContext, type Message } from '../../src/index.js';
-import { createTeamsAdapter, createTeamsChannel } from '../../adapters/teams/index.js';
+import { createTeamsChannel } from '../../adapters/teams/index.js';
+import { createTeamsAdapter } from '../../adapters/teams/teams-adapter.js';
 import { startTestApp, type TestApp } from '../helpers/start-test-chat.js';
 import { BOT_FRAMEWORK_ISSUER, createTestCredentialsFactory, OUTBOUND_TEST_TOKEN, startBotFrameworkStandIn, type BotFrameworkStandIn } from '../helpers/bot-framework-stand-in.js';
 

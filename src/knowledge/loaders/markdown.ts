@@ -1,15 +1,21 @@
-import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
+import type { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import type { KnowledgeChunk, LoadWarning } from '../types.js';
 
 /** Sections longer than this are split further (characters; about 250 words, a passage a customer still reads). */
 export const MAX_SECTION_CHARACTERS = 1_200;
 
-const splitter = new RecursiveCharacterTextSplitter({
-  chunkSize: 1_000,
-  chunkOverlap: 120,
-  // Paragraphs first, then list items, then sentences: a passage never starts mid-sentence unless one sentence is huge.
-  separators: ['\n\n', '\n- ', '\n', '. ', '; ', ', ', ' ', ''],
-});
+// Loaded when a long section first needs it: a start-up with nothing new to ingest never pays for it (about 8 MB).
+let splitter: Promise<RecursiveCharacterTextSplitter> | undefined;
+const textSplitter = () =>
+  (splitter ??= import('@langchain/textsplitters').then(
+    ({ RecursiveCharacterTextSplitter }) =>
+      new RecursiveCharacterTextSplitter({
+        chunkSize: 1_000,
+        chunkOverlap: 120,
+        // Paragraphs first, then list items, then sentences: a passage never starts mid-sentence unless one sentence is huge.
+        separators: ['\n\n', '\n- ', '\n', '. ', '; ', ', ', ' ', ''],
+      }),
+  ));
 
 interface Section {
   path: string[];
@@ -45,7 +51,7 @@ export function splitMarkdownSections(markdown: string): Array<{ headingPath: st
 /** Splits one section's text when it is long; short sections stay whole. */
 export async function splitLongText(text: string): Promise<string[]> {
   if (text.length <= MAX_SECTION_CHARACTERS) return [text];
-  return (await splitter.splitText(text)).map((part) => part.trim()).filter(Boolean);
+  return (await (await textSplitter()).splitText(text)).map((part) => part.trim()).filter(Boolean);
 }
 
 /**
