@@ -161,7 +161,7 @@ const base = setup({
         activeFlow: undefined,
         misses: output?.missed ? context.misses + 1 : 0,
         // A flow that looked the customer up hands the result back, so the next flow need not ask the store again.
-        customer: output?.profile ? { ...context.customer, name: output.profile.name ?? context.customer.name, isLookedUp: true } : context.customer,
+        customer: output?.profile ? Object.assign({}, context.customer, { name: output.profile.name ?? context.customer.name, isLookedUp: true }) : context.customer,
       });
     }),
     /** Router: remember that a person was offered and why, so a plain "yes" next accepts it. */

@@ -271,7 +271,9 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     const createdAt = new Date(now()).toISOString();
     const conversation = worker.conversation!;
     const staffChannel = options.staffChannel?.();
-    const replyStatuses: Record<string, 'delivered' | 'dead'> = {};
+    // A Map, not an object keyed by message id: V8 records every new first key of a `{}` as a transition of the one
+    // shared empty-object shape, and past ~1,500 of them every new object shape in the process is built from scratch.
+    const replyStatuses = new Map<string, 'delivered' | 'dead'>();
     const isCustomerChannelPull = options.deliversFromTranscript?.(conversation.channel) ?? false;
     const replies: Message[] = worker.replies.map(({ content, flow }) => {
       const isForStaff = content.audience === 'staff';
@@ -290,8 +292,8 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         trace: { flow, confidence: content.confidence ?? confidence },
         createdAt,
       };
-      if (isForStaff && !staffChannel) replyStatuses[message.id] = 'dead';
-      else if (!isForStaff && isCustomerChannelPull) replyStatuses[message.id] = 'delivered';
+      if (isForStaff && !staffChannel) replyStatuses.set(message.id, 'dead');
+      else if (!isForStaff && isCustomerChannelPull) replyStatuses.set(message.id, 'delivered');
       return message;
     });
     // A fired timer is spent; the flow's own operations come after, so a restart in the same turn wins.
@@ -311,7 +313,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         replyStatuses,
         ...(timers.length > 0 && { timers }),
       },
-      visibleReplies: replies.filter((reply) => replyStatuses[reply.id] !== 'dead'),
+      visibleReplies: replies.filter((reply) => replyStatuses.get(reply.id) !== 'dead'),
       timers,
       afterCommit: worker.afterCommit,
     };

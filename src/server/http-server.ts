@@ -117,7 +117,9 @@ export function createHttpServer(options: { logger: Logger; allowedOrigins?: rea
 
   const send = (response: ServerResponse, result: HttpResponse) => {
     if (response.headersSent) return;
-    const headers: Record<string, string> = { ...baseHeaders, ...result.headers };
+    // Object.assign, not `{ ...baseHeaders, ... }`: on Node 20 (V8 11) an object built by spreading and then given a
+    // new key gets a hidden class of its own every time, each one old-generation garbage (README, "Hidden classes").
+    const headers: Record<string, string> = Object.assign({}, baseHeaders, result.headers);
     let payload: string | Buffer | undefined;
     if (result.body === undefined) payload = undefined;
     else if (typeof result.body === 'string' || Buffer.isBuffer(result.body)) payload = result.body;

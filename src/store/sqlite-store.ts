@@ -240,7 +240,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     if (!isJournalRowProcessed) statements.markProcessed.run(now, turn.journalSeq);
     statements.upsertSnapshot.run(turn.conversationId, turn.flowVersion, JSON.stringify(turn.snapshot), now);
     for (const reply of turn.replies) {
-      const status = turn.replyStatuses?.[reply.id] ?? 'pending';
+      const status = turn.replyStatuses?.get(reply.id) ?? 'pending';
       statements.insertOutbound.run(reply.id, turn.conversationId, reply.channel, turn.replyTo ?? null, JSON.stringify(reply), status, reply.createdAt, status === 'pending' ? null : now);
     }
     for (const timer of turn.timers ?? []) {

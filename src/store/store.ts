@@ -87,7 +87,7 @@ export interface TurnCommit {
   replies: Message[];
   replyTo?: string;
   /** Per-reply status overrides: 'delivered' (delivered on commit) or 'dead' (nowhere to deliver it). */
-  replyStatuses?: Record<string, 'delivered' | 'dead'>;
+  replyStatuses?: ReadonlyMap<string, 'delivered' | 'dead'>;
   /** Timers the turn started (with their absolute deadline) or cancelled. */
   timers?: Array<{ name: string; dueAt: number } | { name: string; cancel: true }>;
 }
