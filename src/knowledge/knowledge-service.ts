@@ -67,7 +67,9 @@ export function createKnowledgeService(options: KnowledgeServiceOptions): Knowle
   return {
     answer,
     async searchKnowledge(input, context) {
-      const { passages: _passages, method: _method, fallbackReason: _reason, ...result } = await answer(String(input?.query ?? ''), { signal: context?.signal });
+      // The context itself, not `{ signal: context.signal }`: the runtime makes the signal only when it is read, and
+      // only the LLM call reads it.
+      const { passages: _passages, method: _method, fallbackReason: _reason, ...result } = await answer(String(input?.query ?? ''), context);
       return result;
     },
   };

@@ -131,8 +131,11 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         conversationId: worker.conversationId,
         customerId: worker.customerId ?? '',
         channel: worker.conversation!.channel,
-        // Made on the first service call of a turn: most turns call none, and an AbortController is not free.
-        signal: (worker.abort ??= new AbortController()).signal,
+        // Made when a service first asks for it: most calls never do, and an AbortController is not free (on Node 20
+        // each signal even gets a hidden class of its own).
+        get signal() {
+          return (worker.abort ??= new AbortController()).signal;
+        },
         afterCommit: (task) => worker.afterCommit.push(task),
       });
       worker.pendingServices.add(call);
