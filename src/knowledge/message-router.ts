@@ -60,6 +60,8 @@ function writeCachedCalibration(file: string, calibration: Calibration): void {
 
 const FLOW_PREFIX = 'flow:';
 const FAQ_PREFIX = 'faq:';
+/** How many recent texts `classify` remembers (first in, first out). */
+const RECENT_MATCHES = 256;
 
 /** Lower-case, dashes for everything else: a question's part of an FAQ entry id. */
 export const slugify = (text: string) =>
@@ -109,26 +111,37 @@ export async function createMessageRouter(options: MessageRouterOptions): Promis
   const hasKnowledgeFlow = options.faqEntries.length > 0 || options.flows.some((flow) => flow.id === faqFlowId);
   const flowOf = (label: string) => (label.startsWith(FAQ_PREFIX) ? faqFlowId : label.slice(FLOW_PREFIX.length));
 
+  const classifyUncached = (text: string): IntentMatch => {
+    const exact = exactTriggers.get(normalizeCommand(text));
+    if (exact) return { flowId: exact, confidence: 1, candidates: [{ flowId: exact, score: 1 }] };
+    const prediction = classifier.predict(text);
+    const best = new Map<string, number>();
+    for (const { label, score } of prediction.ranked) {
+      const flowId = flowOf(label);
+      if (score > (best.get(flowId) ?? -1)) best.set(flowId, score);
+    }
+    if (hasKnowledgeFlow && !best.has(faqFlowId)) best.set(faqFlowId, 0);
+    const candidates = [...best].map(([flowId, score]) => ({ flowId, score })).sort((a, b) => b.score - a.score);
+    if (prediction.label === null) return { flowId: null, confidence: prediction.confidence, candidates };
+    const match: IntentMatch = { flowId: flowOf(prediction.label), confidence: prediction.confidence, candidates };
+    if (prediction.label.startsWith(FAQ_PREFIX)) {
+      const entry = faqById.get(prediction.label.slice(FAQ_PREFIX.length));
+      if (entry) match.faq = { id: entry.id, question: entry.question };
+    }
+    return match;
+  };
+  // The last few hundred texts and their matches: an FAQ question is classified by the router and again by the
+  // knowledge search (about 9 % of an FAQ turn), and customers ask the same few questions. Matches are never mutated.
+  const recent = new Map<string, IntentMatch>();
   return {
     classifier,
     threshold: classifier.threshold,
     classify(text: string): IntentMatch {
-      const exact = exactTriggers.get(normalizeCommand(text));
-      if (exact) return { flowId: exact, confidence: 1, candidates: [{ flowId: exact, score: 1 }] };
-      const prediction = classifier.predict(text);
-      const best = new Map<string, number>();
-      for (const { label, score } of prediction.ranked) {
-        const flowId = flowOf(label);
-        if (score > (best.get(flowId) ?? -1)) best.set(flowId, score);
-      }
-      if (hasKnowledgeFlow && !best.has(faqFlowId)) best.set(faqFlowId, 0);
-      const candidates = [...best].map(([flowId, score]) => ({ flowId, score })).sort((a, b) => b.score - a.score);
-      if (prediction.label === null) return { flowId: null, confidence: prediction.confidence, candidates };
-      const match: IntentMatch = { flowId: flowOf(prediction.label), confidence: prediction.confidence, candidates };
-      if (prediction.label.startsWith(FAQ_PREFIX)) {
-        const entry = faqById.get(prediction.label.slice(FAQ_PREFIX.length));
-        if (entry) match.faq = { id: entry.id, question: entry.question };
-      }
+      const known = recent.get(text);
+      if (known) return known;
+      const match = classifyUncached(text);
+      if (recent.size >= RECENT_MATCHES) recent.delete(recent.keys().next().value!);
+      recent.set(text, match);
       return match;
     },
   };

@@ -30,3 +30,15 @@ test('different examples get their own calibration', async () => {
   await createMessageRouter({ flows: flows.slice(0, 1), faqEntries, cacheDirectory });
   expect(readdirSync(cacheDirectory).filter((name) => name.startsWith('router-calibration-'))).toHaveLength(2);
 });
+
+test('a question asked again is answered from the recent matches, and old ones make room', async () => {
+  // The router classifies an FAQ question, then the knowledge search classifies the same text again.
+  const router = await createMessageRouter({ flows, faqEntries, cacheDirectory });
+  const first = router.classify('how much is shipping to Ohio');
+  expect(router.classify('how much is shipping to Ohio')).toBe(first);
+  // Three hundred other questions later it is worked out again, to the same match.
+  for (let question = 0; question < 300; question++) router.classify(`is item ${question} in stock`);
+  const again = router.classify('how much is shipping to Ohio');
+  expect(again).not.toBe(first);
+  expect(again).toEqual(first);
+});
