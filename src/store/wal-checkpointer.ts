@@ -64,7 +64,7 @@ setTimeout(tick, workerData.intervalMilliseconds);
 export interface WalCheckpointerOptions {
   file: string;
   intervalMilliseconds?: number;
-  /** Log length (pages) from which the worker asks for a restart through `onLogLong`; default 4,096 (16 MB). */
+  /** Log length (pages) from which the worker asks for a restart through `onLogLong`; default 16,384 (64 MB). */
   restartFrames?: number;
   /** Called on the main thread after a checkpoint that left a long log; run a PASSIVE checkpoint there. */
   onLogLong?: (logFrames: number) => void;
@@ -73,7 +73,7 @@ export interface WalCheckpointerOptions {
 
 export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const workerData = { file: options.file, driver, intervalMilliseconds: options.intervalMilliseconds ?? 200, restartFrames: options.restartFrames ?? 4096 };
+  const workerData = { file: options.file, driver, intervalMilliseconds: options.intervalMilliseconds ?? 200, restartFrames: options.restartFrames ?? 16_384 };
   const worker = new Worker(workerSource, { eval: true, workerData });
   // It must never keep the process alive on its own.
   worker.unref();
