@@ -162,7 +162,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       restartFrames: restartPages,
       onError: options.onCheckpointError,
       // Runs between turns, never inside a transaction. It copies only what was committed since the worker's last
-      // pass (measured 1.3-6 ms with its two fsyncs), then the next commit starts the log over.
+      // pass (measured 1.3-10 ms with its two fsyncs), then the next commit starts the log over.
       onLogLong: () => {
         if (!db.open) return;
         try {
