@@ -43,8 +43,9 @@ export interface SqliteStoreOptions {
   checkpointInBackground?: boolean;
   /**
    * With the background checkpointer: the log length (pages) from which the log is started over; default 16,384
-   * (64 MB). Each start-over stalls the event loop for one small checkpoint (1-10 ms with its fsyncs), so a longer log
-   * means fewer stalls: at 1,000 msg/s, one every 2.6 s instead of every 0.64 s with 4,096 pages, and requests slower
+   * (64 MB). Each start-over stalls the event loop for one small checkpoint (1.5-27 ms measured, mostly its two
+   * fsyncs), so a longer log
+   * means fewer stalls: at 1,000 msg/s, one about every 2 s instead of every 0.64 s with 4,096 pages, and requests slower
    * than 10 ms fell from 545 to 296 in nine 5-second rounds (README, Benchmarks). The commits' own fallback limit is
    * 2.5 times this.
    */
@@ -162,7 +163,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       restartFrames: restartPages,
       onError: options.onCheckpointError,
       // Runs between turns, never inside a transaction. It copies only what was committed since the worker's last
-      // pass (measured 1.3-10 ms with its two fsyncs), then the next commit starts the log over.
+      // pass (measured 1.3-27 ms, mostly its two fsyncs), then the next commit starts the log over.
       onLogLong: () => {
         if (!db.open) return;
         try {
