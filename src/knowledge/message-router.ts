@@ -62,6 +62,8 @@ const FLOW_PREFIX = 'flow:';
 const FAQ_PREFIX = 'faq:';
 /** How many recent texts `classify` remembers (first in, first out). */
 const RECENT_MATCHES = 256;
+/** Texts longer than this are classified every time. */
+const RECENT_MATCH_MAX_LENGTH = 500;
 
 /** Lower-case, dashes for everything else: a question's part of an FAQ entry id. */
 export const slugify = (text: string) =>
@@ -137,6 +139,8 @@ export async function createMessageRouter(options: MessageRouterOptions): Promis
     classifier,
     threshold: classifier.threshold,
     classify(text: string): IntentMatch {
+      // Long texts are rarely asked twice, and a few hundred of them would hold megabytes.
+      if (text.length > RECENT_MATCH_MAX_LENGTH) return classifyUncached(text);
       const known = recent.get(text);
       if (known) return known;
       const match = classifyUncached(text);

@@ -44,10 +44,9 @@ export interface SqliteStoreOptions {
   /**
    * With the background checkpointer: the log length (pages) from which the log is started over; default 16,384
    * (64 MB). Each start-over stalls the event loop for one small checkpoint (1.5-27 ms measured, mostly its two
-   * fsyncs), so a longer log
-   * means fewer stalls: at 1,000 msg/s, one about every 2 s instead of every 0.64 s with 4,096 pages, and requests slower
-   * than 10 ms fell from 545 to 296 in nine 5-second rounds (README, Benchmarks). The commits' own fallback limit is
-   * 2.5 times this.
+   * fsyncs), so a longer log means fewer stalls: at 1,000 msg/s one about every 2 s instead of every 0.64 s with 4,096
+   * pages, and requests slower than 10 ms fell from 545 to 296 in nine 5-second rounds (README, Benchmarks). The
+   * commits' own fallback limit is 2.5 times this.
    */
   walRestartPages?: number;
   /** Told when a background checkpoint fails (the automatic fallback still bounds the log). */
