@@ -67,7 +67,7 @@ export interface WalCheckpointerOptions {
   /** Log length (pages) from which the worker asks for a restart through `onLogLong`; default 16,384 (64 MB). */
   restartFrames?: number;
   /** Called on the main thread after a checkpoint that left a long log; run a PASSIVE checkpoint there. */
-  onLogLong?: (logFrames: number) => void;
+  onLogLong?: () => void;
   onError?: (message: string) => void;
 }
 
@@ -83,7 +83,7 @@ export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckp
   worker.on('message', (message: unknown) => {
     if (typeof message !== 'object' || message === null) return;
     if ('error' in message) options.onError?.(String(message.error));
-    if ('logFrames' in message) options.onLogLong?.(Number(message.logFrames));
+    if ('logFrames' in message) options.onLogLong?.();
   });
   worker.on('error', (error) => options.onError?.(error.message));
   return {

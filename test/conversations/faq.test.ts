@@ -111,3 +111,27 @@ describe('"Did that answer your question?"', () => {
     expect(await chat.app.store.answerChecksOf(chat.conversationId)).toEqual([]);
   });
 });
+
+test('a knowledge search that never answers is cut off at the turn deadline: its signal aborts and the turn is committed as it stands', async () => {
+  // The service's signal is made only when a service reads it; this one does, and must see it abort.
+  let clock = Date.parse('2026-11-23T10:00:00Z');
+  let isSearching = false;
+  let abortReason: unknown;
+  const hung = {
+    searchKnowledge: (_input: unknown, context: { signal: AbortSignal }) =>
+      new Promise((_resolve, reject) => {
+        isSearching = true;
+        context.signal.addEventListener('abort', () => {
+          abortReason = context.signal.reason;
+          reject(context.signal.reason);
+        });
+      }),
+  };
+  // Once the search runs, every reading of the clock is 31 s later: the 30-second turn deadline passes at once.
+  chat = await startTestChat({ channel: 'web', services: hung, now: () => (isSearching ? (clock += 31_000) : clock) });
+  await chat.expectBot(/automated assistant/);
+  // The turn does not wait for the search any longer: the message is answered (here, with nothing yet) and committed.
+  await chat.customer('when does the workshop open');
+  expect(isSearching).toBe(true);
+  expect(String(abortReason)).toMatch(/turn timed out/);
+});
