@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createId } from '../ids.js';
 import { FrontdeskError } from '../errors.js';
@@ -43,10 +43,9 @@ export interface SqliteStoreOptions {
   checkpointInBackground?: boolean;
   /**
    * With the background checkpointer: the log length (pages) from which the log is started over; default 16,384
-   * (64 MB). Each start-over stalls the event loop for one small checkpoint (1.5-27 ms measured, mostly its two
-   * fsyncs), so a longer log means fewer stalls: at 1,000 msg/s one about every 2 s instead of every 0.64 s with 4,096
-   * pages, and requests slower than 10 ms fell from 545 to 296 in nine 5-second rounds (README, Benchmarks). The
-   * commits' own fallback limit is 2.5 times this.
+   * (64 MB). Each start-over stalls the event loop for one small checkpoint (1-2 ms measured since the worker syncs
+   * what it copies), so a longer log means fewer stalls: at 1,000 msg/s one about every 2 s instead of every 0.64 s
+   * with 4,096 pages (README, Benchmarks). The commits' own fallback limit is 2.5 times this.
    */
   walRestartPages?: number;
   /** Told when a background checkpoint fails (the automatic fallback still bounds the log). */
@@ -153,16 +152,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('foreign_keys = ON');
   migrate(db);
   let checkpointer: WalCheckpointer | undefined;
+  let databaseFd: number | undefined;
   if (options.checkpointInBackground && options.file !== ':memory:') {
+    databaseFd = openSync(options.file, 'r+');
     const restartPages = options.walRestartPages ?? 16_384;
     // The fallback limit (SQLite's own checkpoint inside a commit), reached only if the worker falls behind.
     db.pragma(`wal_autocheckpoint = ${Math.round(restartPages * 2.5)}`);
     checkpointer = startWalCheckpointer({
       file: options.file,
+      databaseFd,
       restartFrames: restartPages,
       onError: options.onCheckpointError,
       // Runs between turns, never inside a transaction. It copies only what was committed since the worker's last
-      // pass (measured 1.3-27 ms, mostly its two fsyncs), then the next commit starts the log over.
+      // pass and syncs it (1-2 ms measured at 1,000 msg/s), then the next commit starts the log over.
       onLogLong: () => {
         if (!db.open) return;
         try {
@@ -411,6 +413,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     close: async () => {
       await checkpointer?.stop();
       if (db.open) db.close();
+      // After the connection (see WalCheckpointerOptions.databaseFd).
+      if (databaseFd !== undefined) closeSync(databaseFd);
+      databaseFd = undefined;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readlinkSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -166,6 +166,42 @@ test('under steady writes the log still starts over, long before the commits\' o
   expect(restarts()).toBeGreaterThan(before);
   // The fallback would restart at 10,240 pages (about 42 MB); the worker asks from 4,096 pages on.
   expect(statSync(`${file}-wal`).size).toBeLessThan(8_000 * 4120);
+});
+
+test('the worker syncs the pages it copied through the descriptor it is given, so the last small pass has little to sync', async () => {
+  await store.close();
+  const file = join(directory, 'synced.db');
+  const writer = createSqliteStore({ file });
+  await writer.writeBatch({ journal: [inbound('to-copy', 'x'.repeat(3000))], turns: [], deliveries: [] });
+  // A descriptor that is not open: the worker's sync after copying fails, and says so.
+  const errors: string[] = [];
+  const checkpointer = startWalCheckpointer({ file, databaseFd: 1_000_000, intervalMilliseconds: 20, onError: (message) => errors.push(message) });
+  const deadline = Date.now() + 5000;
+  while (errors.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await checkpointer.stop();
+  await writer.close();
+  expect(errors[0]).toMatch(/EBADF|bad file descriptor/i);
+  store = createSqliteStore({ file: join(directory, 'reopened.db') });
+});
+
+test('a store with background checkpoints closes the database descriptor it opened for them', async () => {
+  if (!existsSync('/proc/self/fd')) return;
+  await store.close();
+  const file = join(directory, 'descriptors.db');
+  const descriptorsOfFile = () => readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false; // closed while listing
+    }
+  }).length;
+  const background = createSqliteStore({ file, checkpointInBackground: true });
+  await background.writeBatch({ journal: [inbound('fd')], turns: [], deliveries: [] });
+  // The connection's own descriptor, the worker connection's and the one for syncing.
+  expect(descriptorsOfFile()).toBeGreaterThanOrEqual(2);
+  await background.close();
+  expect(descriptorsOfFile()).toBe(0);
+  store = createSqliteStore({ file: join(directory, 'reopened.db') });
 });
 
 test('a background checkpointer that cannot open the database says why, and stops cleanly', async () => {
