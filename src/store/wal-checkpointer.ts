@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
  *
  * SQLite syncs the database file only in a pass that copies every frame, and under steady traffic that is the main
  * connection's small pass, which then had to write out every page the worker copied since the log last started over:
- * 13-25 ms on the event loop at 1,000 messages/s. So the worker syncs the database file itself after each pass that
+ * up to 26 ms on the event loop at 1,000 messages/s. So the worker syncs the database file itself after each pass that
  * copied something, through a descriptor the store opens for it, and the main connection's pass takes 1-2 ms.
  */
 export interface WalCheckpointer {
