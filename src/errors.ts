@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'channel_unavailable'
   | 'snapshot_incompatible'
   | 'service_missing'
+  | 'service_timeout'
   | 'internal';
 
 /**

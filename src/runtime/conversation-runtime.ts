@@ -62,6 +62,34 @@ interface QueuedTurn {
   reject: (error: unknown) => void;
 }
 
+interface ServiceExpiry {
+  promise: Promise<never>;
+  expire: (reason: Error) => void;
+  /** Set once the turn deadline has passed. */
+  reason?: Error;
+  /** Service calls made after the deadline, by flows reacting to the failure. */
+  lateCalls: number;
+}
+
+function createServiceExpiry(): ServiceExpiry {
+  let reject!: (reason: Error) => void;
+  const promise = new Promise<never>((_resolve, rejectPromise) => (reject = rejectPromise));
+  // Nobody may be racing it when it fires.
+  promise.catch(() => {});
+  const expiry: ServiceExpiry = {
+    promise,
+    lateCalls: 0,
+    expire: (reason) => {
+      expiry.reason = reason;
+      reject(reason);
+    },
+  };
+  return expiry;
+}
+
+/** After the turn deadline: how many more service calls a turn's flows may make (each fails) before it is committed. */
+const MAX_LATE_SERVICE_CALLS = 20;
+
 interface ConversationWorker {
   conversationId: string;
   queue: QueuedTurn[];
@@ -77,6 +105,8 @@ interface ConversationWorker {
   /** Services invoked since the turn began, settled or not: whether the turn must wait for XState to catch up. */
   serviceCallsThisTurn: number;
   abort?: AbortController;
+  /** Fails every service call of this turn, pending or later, once the turn deadline passes (made at the first call). */
+  expiry?: ServiceExpiry;
   actorError?: unknown;
   /** A turn started inside the journal transaction (runInlineTurn), waiting for `enqueue` to finish it. */
   inline?: { entryId: string; event: FlowEvent; built?: { commit: TurnCommit; visibleReplies: Message[]; timers: NonNullable<TurnCommit['timers']>; afterCommit: Array<() => Promise<void> | void> } };
@@ -127,7 +157,24 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     serviceActors[name] = fromPromise(async ({ input, system }) => {
       const worker = workerBySystem.get(system);
       if (!worker) throw new FrontdeskError('internal', `Service "${name}" ran outside a conversation.`);
-      const call = implementation(input, {
+      const expiry = (worker.expiry ??= createServiceExpiry());
+      if (expiry.reason) {
+        // The turn has timed out and a flow reacted by calling again. Fail on a later tick, so a flow that retries
+        // at once cannot starve the event loop; past the limit, leave the call unanswered so the turn can end.
+        if (++expiry.lateCalls > MAX_LATE_SERVICE_CALLS) {
+          if (expiry.lateCalls === MAX_LATE_SERVICE_CALLS + 1) logger.error({ conversationId: worker.conversationId, service: name }, 'a flow kept calling a service after its turn timed out; further calls are left unanswered');
+          return new Promise<never>(() => {});
+        }
+        const late = new Promise<never>((_resolve, reject) => setImmediate(() => reject(expiry.reason)));
+        worker.pendingServices.add(late);
+        worker.serviceCallsThisTurn++;
+        try {
+          return await late;
+        } finally {
+          worker.pendingServices.delete(late);
+        }
+      }
+      const answer = implementation(input, {
         conversationId: worker.conversationId,
         customerId: worker.customerId ?? '',
         channel: worker.conversation!.channel,
@@ -138,6 +185,8 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         },
         afterCommit: (task) => worker.afterCommit.push(task),
       });
+      // A service that ignores its signal still fails at the deadline, so the flow's onError answers in this turn.
+      const call = Promise.race([answer, expiry.promise]);
       worker.pendingServices.add(call);
       worker.serviceCallsThisTurn++;
       try {
@@ -226,19 +275,24 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   async function settle(worker: ConversationWorker): Promise<void> {
     if (worker.serviceCallsThisTurn === 0) return;
     const deadline = now() + turnTimeoutMilliseconds;
+    let hasExpired = false;
     // A service can settle before we look (a fast one, or one started inside the journal transaction), and XState
     // reacts to it a few microtasks later, possibly by invoking the next one: so always let it catch up once more,
     // and stop only when nothing is pending after that.
     for (;;) {
       if (worker.pendingServices.size > 0) {
         const remaining = deadline - now();
-        if (remaining <= 0) {
-          worker.abort?.abort(new FrontdeskError('internal', 'turn timed out'));
-          logger.error({ conversationId: worker.conversationId }, 'a turn timed out waiting for services; committing it as it stands');
-          return;
+        if (remaining <= 0 && !hasExpired) {
+          // Every pending call fails (later ones on the next tick), and the flows get a moment to react, typically by saying
+          // they cannot answer now and offering a person, instead of leaving the customer without a reply.
+          hasExpired = true;
+          const reason = new FrontdeskError('service_timeout', `turn timed out: a service did not answer within ${turnTimeoutMilliseconds} ms`);
+          worker.abort?.abort(reason);
+          worker.expiry?.expire(reason);
+          logger.error({ conversationId: worker.conversationId }, 'a turn timed out waiting for services; its pending calls fail so the flow can answer');
         }
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([Promise.allSettled([...worker.pendingServices]), new Promise((resolve) => (timer = setTimeout(resolve, remaining)))]);
+        await Promise.race([Promise.allSettled([...worker.pendingServices]), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(remaining, 0))))]);
         clearTimeout(timer);
       }
       await new Promise((resolve) => setImmediate(resolve));
@@ -254,6 +308,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
     worker.afterCommit = [];
     worker.actorError = undefined;
     worker.abort = undefined;
+    worker.expiry = undefined;
     const event = toEvent(entry);
     actor.send(event as never);
     return event;

@@ -112,7 +112,7 @@ describe('"Did that answer your question?"', () => {
   });
 });
 
-test('a knowledge search that never answers is cut off at the turn deadline: its signal aborts and the turn is committed as it stands', async () => {
+test('a knowledge search that never answers is cut off at the turn deadline: its signal aborts and the customer is told, not left waiting', async () => {
   // The service's signal is made only when a service reads it; this one does, and must see it abort.
   let clock = Date.parse('2026-11-23T10:00:00Z');
   let isSearching = false;
@@ -130,8 +130,27 @@ test('a knowledge search that never answers is cut off at the turn deadline: its
   // Once the search runs, every reading of the clock is 31 s later: the 30-second turn deadline passes at once.
   chat = await startTestChat({ channel: 'web', services: hung, now: () => (isSearching ? (clock += 31_000) : clock) });
   await chat.expectBot(/automated assistant/);
-  // The turn does not wait for the search any longer: the message is answered (here, with nothing yet) and committed.
   await chat.customer('when does the workshop open');
   expect(isSearching).toBe(true);
   expect(String(abortReason)).toMatch(/turn timed out/);
+  // The FAQ flow's answer to a failed search, in the same turn: it does not know, and a person is one word away.
+  await chat.expectBot(/I don't know the answer to that.*"agent"/);
+});
+
+test('a search that ignores its signal still fails at the turn deadline, so the flow answers in that turn', async () => {
+  let clock = Date.parse('2026-11-23T10:00:00Z');
+  let isSearching = false;
+  const deaf = {
+    searchKnowledge: () => {
+      isSearching = true;
+      return new Promise(() => {});
+    },
+  };
+  chat = await startTestChat({ channel: 'web', services: deaf, now: () => (isSearching ? (clock += 31_000) : clock) });
+  await chat.expectBot(/automated assistant/);
+  await chat.customer('when does the workshop open');
+  await chat.expectBot(/I don't know the answer to that.*"agent"/);
+  // The next message is a new turn, handled normally.
+  await chat.customer('agent');
+  expect(await chat.activeFlow()).not.toBe('faq');
 });

@@ -180,3 +180,23 @@ test('a duplicate platform id produces no second turn', async () => {
   for (const copy of copies) expect(await copy.replies).toEqual(await first.replies);
   expect(await replyTexts(testApp.app.gateway.receive(text('+15550100009', 'next', 'SM124')))).toEqual(['#2 next']);
 });
+
+test('a flow that retries a failed service without end still gets its turn ended after the deadline', async () => {
+  let clock = Date.parse('2026-11-23T10:00:00Z');
+  let searches = 0;
+  const testApp = await startTestApp({
+    flowsDirectory: join(projectRoot, 'test/fixtures/retrying-flows'),
+    dataDirectory,
+    adapters: [createCaptureAdapter('sms')],
+    // Never answers; once searching, every reading of the clock is 31 s later, past the 30-second turn deadline.
+    services: { searchKnowledge: () => (searches++, new Promise(() => {})) },
+    now: () => (searches > 0 ? (clock += 31_000) : clock),
+  });
+  apps.push(testApp);
+  await testApp.app.start();
+  // The turn is committed (with nothing to say) instead of retrying for ever; the next message is handled.
+  expect(await replyTexts(testApp.app.gateway.receive(text('+15550100009', 'first')))).toEqual([]);
+  // Only the first call reached the service; the retries after the deadline failed without calling it.
+  expect(searches).toBe(1);
+  expect(await (await testApp.app.gateway.receive(text('+15550100009', 'second'))).replies).toBeDefined();
+});
