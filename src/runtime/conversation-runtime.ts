@@ -143,6 +143,17 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
   const workerBySystem = new WeakMap<object, ConversationWorker>();
   let isStopped = false;
 
+  /** Registers a service call with its turn, which waits for it (and XState's reaction) before committing. */
+  async function track<T>(worker: ConversationWorker, call: Promise<T>): Promise<T> {
+    worker.pendingServices.add(call);
+    worker.serviceCallsThisTurn++;
+    try {
+      return await call;
+    } finally {
+      worker.pendingServices.delete(call);
+    }
+  }
+
   // Services become promise actors that register with their conversation's worker, so a turn knows when every
   // service it started has settled.
   const serviceActors: Record<string, AnyActorLogic> = {};
@@ -165,14 +176,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
           if (expiry.lateCalls === MAX_LATE_SERVICE_CALLS + 1) logger.error({ conversationId: worker.conversationId, service: name }, 'a flow kept calling a service after its turn timed out; further calls are left unanswered');
           return new Promise<never>(() => {});
         }
-        const late = new Promise<never>((_resolve, reject) => setImmediate(() => reject(expiry.reason)));
-        worker.pendingServices.add(late);
-        worker.serviceCallsThisTurn++;
-        try {
-          return await late;
-        } finally {
-          worker.pendingServices.delete(late);
-        }
+        return track(worker, new Promise<never>((_resolve, reject) => setImmediate(() => reject(expiry.reason))));
       }
       const answer = implementation(input, {
         conversationId: worker.conversationId,
@@ -186,14 +190,7 @@ export function createConversationRuntime(options: ConversationRuntimeOptions): 
         afterCommit: (task) => worker.afterCommit.push(task),
       });
       // A service that ignores its signal still fails at the deadline, so the flow's onError answers in this turn.
-      const call = Promise.race([answer, expiry.promise]);
-      worker.pendingServices.add(call);
-      worker.serviceCallsThisTurn++;
-      try {
-        return await call;
-      } finally {
-        worker.pendingServices.delete(call);
-      }
+      return track(worker, Promise.race([answer, expiry.promise]));
     });
   }
   const provideServices = (machine: FlowMachine) => machine.provide({ actors: serviceActors as never });
