@@ -1,5 +1,5 @@
 import { assign } from 'xstate';
-import { defineFlow, flow, slotExtractors, type FlowInput } from '../src/index.js';
+import { defineFlow, flow, isFrontdeskError, slotExtractors, type FlowInput } from '../src/index.js';
 
 /**
  * When to ask "Did that answer your question?": after answers whose confidence is below this (0 never asks, 1 asks
@@ -10,11 +10,13 @@ const ASK_IF_HELPFUL_BELOW = 0.8;
 const MISSES_BEFORE_OFFERING_A_PERSON = 2;
 
 const DONT_KNOW = "I'm sorry, I don't know the answer to that, and I'd rather not guess.";
+/** When the search itself failed (or missed the turn deadline): not a gap in the knowledge, so not "I don't know". */
+const LOOKUP_FAILED = 'Sorry, I can\'t look that up right now. Please try again in a moment, or type "agent" to reach a person.';
 
 /**
  * Answers questions from the knowledge base (FAQ lists, pages, the catalog) with a citation. When the knowledge is not
  * confident it says so and asks the customer to put it another way; the second miss in a row (counted by the router
- * across flows) offers a person. Some answers end with "Did that answer your question?", and the reply is recorded.
+ * across flows) offers a person. A search that fails says so instead: that is not a gap in the knowledge. Some answers end with "Did that answer your question?", and the reply is recorded.
  */
 export default defineFlow({
   id: 'faq',
@@ -52,7 +54,11 @@ export default defineFlow({
             },
             { target: 'unsure' },
           ],
-          onError: 'unsure',
+          onError: [
+            // No knowledge configured at all (a bot without knowledge/): it simply does not know.
+            { guard: ({ event }) => isFrontdeskError(event.error, 'service_missing'), target: 'unsure' },
+            { target: 'done', actions: flow.reply(LOOKUP_FAILED) },
+          ],
         },
       },
       checkingAnswer: {

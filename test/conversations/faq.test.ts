@@ -133,8 +133,19 @@ test('a knowledge search that never answers is cut off at the turn deadline: its
   await chat.customer('when does the workshop open');
   expect(isSearching).toBe(true);
   expect(String(abortReason)).toMatch(/turn timed out/);
-  // The FAQ flow's answer to a failed search, in the same turn: it does not know, and a person is one word away.
-  await chat.expectBot(/I don't know the answer to that.*"agent"/);
+  // The FAQ flow's answer to a failed search, in the same turn: try again later, or a person is one word away.
+  await chat.expectBot(/can't look that up right now.*"agent"/);
+});
+
+test('a search that fails is not taken for a gap in the knowledge: the customer hears it, and nothing counts as unanswered', async () => {
+  chat = await startTestChat({ channel: 'web', services: { searchKnowledge: async () => { throw new Error('index file unreadable'); } } });
+  await chat.expectBot(/automated assistant/);
+  await chat.customer('when does the workshop open');
+  await chat.expectBot(/can't look that up right now.*"agent"/);
+  // A second failure does not offer a person as if the bot had missed twice; the customer can still ask for one.
+  await chat.customer('and on sundays?');
+  await chat.expectBot(/can't look that up right now/);
+  chat.expectNoMoreReplies();
 });
 
 test('a search that ignores its signal still fails at the turn deadline, so the flow answers in that turn', async () => {
@@ -149,7 +160,7 @@ test('a search that ignores its signal still fails at the turn deadline, so the 
   chat = await startTestChat({ channel: 'web', services: deaf, now: () => (isSearching ? (clock += 31_000) : clock) });
   await chat.expectBot(/automated assistant/);
   await chat.customer('when does the workshop open');
-  await chat.expectBot(/I don't know the answer to that.*"agent"/);
+  await chat.expectBot(/can't look that up right now.*"agent"/);
   // The next message is a new turn, handled normally.
   await chat.customer('agent');
   expect(await chat.activeFlow()).not.toBe('faq');

@@ -1,6 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import type { AnyStateMachine } from 'xstate';
 import { askConsent, flow } from '../../../src/index.js';
 import { flowToMermaid } from '../../../src/cli/flows-commands.js';
+import { loadFlows } from '../../../src/flow/load-flows.js';
+import { projectRoot } from '../../helpers/start-test-chat.js';
 
 test('a small machine becomes a Mermaid state diagram with its states, transitions, services and final state', () => {
   const machine = flow.createMachine({
@@ -55,4 +60,14 @@ test('nested states are drawn as composite states with ids unique by path', () =
   expect(diagram).toContain('  checkingConsent__checking --> checkingConsent__asking: done checkConsent\n');
   expect(diagram).toContain('  checkingConsent --> personalized: finished [if]\n');
   expect(diagram).toContain('  checkingConsent --> generic: finished\n');
+});
+
+test('the diagrams in docs/flows are the ones the demo flows generate today (run "npx frontdesk flows graph" after changing a flow)', async () => {
+  const flowSet = await loadFlows(join(projectRoot, 'flows'), { rootDirectory: projectRoot });
+  const machines = [{ id: 'router', machine: flowSet.router.machine }, ...flowSet.flows.map((definition) => ({ id: definition.id, machine: definition.machine }))];
+  for (const { id, machine } of machines) {
+    const file = join(projectRoot, 'docs/flows', `${id}.mmd`);
+    expect(existsSync(file), `docs/flows/${id}.mmd is missing`).toBe(true);
+    expect(readFileSync(file, 'utf8'), `docs/flows/${id}.mmd is out of date`).toBe(flowToMermaid(machine as AnyStateMachine));
+  }
 });
