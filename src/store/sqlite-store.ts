@@ -161,7 +161,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     checkpointer = startWalCheckpointer({
       file: options.file,
       databaseFd,
-      restartFrames: restartPages,
+      walRestartPages: restartPages,
       onError: options.onCheckpointError,
       // Runs between turns, never inside a transaction. It copies only what was committed since the worker's last
       // pass and syncs it (1-2 ms measured at 1,000 msg/s), then the next commit starts the log over.

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
  * Copying the log is not enough to keep it short: SQLite starts the log over only when a write begins and every frame
  * has been copied. Under steady traffic the main connection commits while the worker copies, so that moment never
  * comes, the log grows to the fallback limit, and then one commit copies the frames of the worker's last 200 ms itself
- * (about 10 ms of stall every 1.3 s at 1,000 messages/s). So once the log is longer than `restartFrames`, the worker
+ * (about 10 ms of stall every 1.3 s at 1,000 messages/s). So once the log is longer than `walRestartPages`, the worker
  * catches up in a few shorter passes and then says so, and `onLogLong` lets the main connection copy the few frames
  * committed since: that small checkpoint makes the next write start the log over.
  *
@@ -49,7 +49,7 @@ const tick = () => {
     let [result] = db.pragma('wal_checkpoint(PASSIVE)');
     lastError = undefined;
     syncDatabase(result.checkpointed);
-    if (result.log >= workerData.restartFrames) {
+    if (result.log >= workerData.walRestartPages) {
       // Copy again what was committed during the last pass (each pass is shorter), so the main connection is left
       // with only the frames of the last few milliseconds.
       for (let pass = 0; pass < 4; pass++) {
@@ -81,7 +81,7 @@ export interface WalCheckpointerOptions {
   file: string;
   intervalMilliseconds?: number;
   /** Log length (pages) from which the worker asks for a restart through `onLogLong`; default 16,384 (64 MB). */
-  restartFrames?: number;
+  walRestartPages?: number;
   /**
    * A descriptor of the database file, opened and closed by the caller, through which the worker syncs the pages it
    * copied (fdatasync) after each pass. The caller must close it only after its own connection: closing any
@@ -95,7 +95,7 @@ export interface WalCheckpointerOptions {
 
 export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const workerData = { file: options.file, driver, intervalMilliseconds: options.intervalMilliseconds ?? 200, restartFrames: options.restartFrames ?? 16_384, databaseFd: options.databaseFd };
+  const workerData = { file: options.file, driver, intervalMilliseconds: options.intervalMilliseconds ?? 200, walRestartPages: options.walRestartPages ?? 16_384, databaseFd: options.databaseFd };
   const worker = new Worker(workerSource, { eval: true, workerData });
   // It must never keep the process alive on its own.
   worker.unref();
