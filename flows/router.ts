@@ -1,4 +1,4 @@
-import { assign } from 'xstate';
+import { assign, raise } from 'xstate';
 import { defineRouter, flow } from '../src/index.js';
 
 /** Offered when a customer is clearly unhappy two messages in a row; "yes" then hands over with that reason. */
@@ -92,6 +92,12 @@ export default defineRouter({
           'timer.fired': { actions: 'forwardToFlow' },
           'agent.replied': [{ guard: ({ context }) => context.activeFlow === 'handoff', actions: 'forwardToFlow' }, { actions: flow.relayAgentReply() }],
           'xstate.done.actor.activeFlow': { target: 'listening', actions: 'finishFlow' },
+          // The flow got a message it is not for (for example a new question instead of yes or no): end the flow, as
+          // if it had finished without a miss, and route the message again from the top.
+          'message.handedBack': {
+            target: 'listening',
+            actions: ['stopFlow', assign({ misses: 0 }), raise(({ event }) => ({ type: 'message.received' as const, message: event.message, intent: event.intent, isHandedBack: true as const }))],
+          },
         },
       },
     },

@@ -168,7 +168,9 @@ const base = setup({
     rememberOffer: assign({ slots: ({ context }, params: { reason: HandoffReason }) => ({ ...context.slots, offeredHandoff: params.reason }) }),
     /** Router: count consecutive clearly negative customer messages (VADER compound ≤ -0.4). */
     trackSentiment: assign({
-      negativeStreak: ({ context, event }) => (event.type === 'message.received' && (event.message.sentiment ?? 0) <= -0.4 ? (context.negativeStreak ?? 0) + 1 : 0),
+      // A handed-back message was counted when it first arrived.
+      negativeStreak: ({ context, event }) =>
+        event.type === 'message.received' && event.isHandedBack ? context.negativeStreak : event.type === 'message.received' && (event.message.sentiment ?? 0) <= -0.4 ? (context.negativeStreak ?? 0) + 1 : 0,
     }),
     stopFlow: enqueueActions(({ enqueue }) => {
       enqueue.stopChild('activeFlow');
@@ -187,7 +189,7 @@ const base = setup({
     /** After the bot offered a person, a plain "yes" accepts. */
     acceptsOfferedHandoff: ({ context, event }) => context.slots.offeredHandoff !== undefined && event.type === 'message.received' && slotExtractors.yesNo!(event.message.text) === 'yes',
     /** This message is clearly negative and so was the one before. */
-    isSustainedNegative: ({ context, event }) => event.type === 'message.received' && (event.message.sentiment ?? 0) <= -0.4 && (context.negativeStreak ?? 0) >= 1,
+    isSustainedNegative: ({ context, event }) => event.type === 'message.received' && !event.isHandedBack && (event.message.sentiment ?? 0) <= -0.4 && (context.negativeStreak ?? 0) >= 1,
   },
 });
 
@@ -287,8 +289,10 @@ function answerFromKnowledge(options: { then: string; ifUnsure: string }): FlowS
 }
 
 /**
- * A state that offers a person. "Yes" (or "agent") asks the router for a handoff with `reason`; anything else goes
- * to `then` (default "done") and the customer carries on with the bot.
+ * A state that offers a person. "Yes" (or "agent") asks the router for a handoff with `reason`; "no" goes to `then`
+ * (default "done") and the customer carries on with the bot. Anything else is a new message, not an answer: it is
+ * handed back to the router, which ends this flow and routes the message afresh ("where is my order?" gets the order
+ * flow, not "No problem").
  */
 function offerHuman(options: { reason: HandoffReason; then?: string }): FlowStateConfig {
   return base.createStateConfig({
@@ -305,7 +309,12 @@ function offerHuman(options: { reason: HandoffReason; then?: string }): FlowStat
           guard: ({ event }) => event.type === 'message.received' && slotExtractors.yesNo!(event.message.text) === 'yes',
           actions: sendParent({ type: 'handoff.requested', reason: options.reason }),
         },
-        { target: options.then ?? 'done', actions: reply('No problem. What else can I help you with?') },
+        {
+          guard: ({ event }) => event.type === 'message.received' && slotExtractors.yesNo!(event.message.text) === 'no',
+          target: options.then ?? 'done',
+          actions: reply('No problem. What else can I help you with?'),
+        },
+        { actions: sendParent(({ event }) => (event.type === 'message.received' ? { type: 'message.handedBack', message: event.message, intent: event.intent } : { type: 'flow.failed', error: `offerHuman got ${event.type}` })) },
       ],
     },
   });

@@ -51,7 +51,13 @@ export interface FlowInput {
 }
 
 export type FlowEvent =
-  | { type: 'message.received'; message: Message; intent: IntentMatch }
+  /** `isHandedBack`: the router is routing it a second time, after a flow handed it back (see below). */
+  | { type: 'message.received'; message: Message; intent: IntentMatch; isHandedBack?: true }
+  /**
+   * A flow got a message it is not for (a new question where it asked yes or no) and hands it back: the router stops
+   * that flow and routes the message afresh, so it is answered rather than lost.
+   */
+  | { type: 'message.handedBack'; message: Message; intent: IntentMatch }
   | { type: 'conversation.started' }
   | { type: 'xstate.done.actor.activeFlow'; output?: unknown }
   | { type: 'flow.failed'; error: string }

@@ -66,6 +66,35 @@ test('two unanswered questions in a row bring the offer of a person; accepting h
   expect(staffNotification('opened')).toMatchObject({ reason: 'repeatedMisses' });
 });
 
+test('a new question instead of yes or no to the offer of a person is routed and answered, not taken for "no"', async () => {
+  chat = await startTestChat({ env: alwaysOpen });
+  await chat.expectBot(/automated assistant/);
+  await chat.customer('zxqv plorb');
+  await chat.expectBot(/don't know/);
+  await chat.customer('plorb zxqv again');
+  await chat.expectBot(/don't know/);
+  await chat.expectBot(/bring in a member of our team/);
+  await chat.customer('where is my order FD-10234?');
+  const reply = chat.transcript.at(-1)!;
+  expect(reply.text).not.toMatch(/No problem/);
+  expect(reply.trace?.flow).toBe('orderStatus');
+  // The offer is over, and nothing went to the staff console.
+  expect(staffNotification('opened')).toBeUndefined();
+});
+
+test('"no" to the offer of a person carries on with the bot', async () => {
+  chat = await startTestChat({ env: alwaysOpen });
+  await chat.expectBot(/automated assistant/);
+  await chat.customer('zxqv plorb');
+  await chat.expectBot(/don't know/);
+  await chat.customer('plorb zxqv again');
+  await chat.expectBot(/don't know/);
+  await chat.expectBot(/bring in a member of our team/);
+  await chat.customer('no thanks');
+  await chat.expectBot('No problem. What else can I help you with?');
+  expect(await chat.activeFlow()).toBe('router');
+});
+
 test('two clearly negative messages in a row bring the offer of a person, with sentiment as the reason', async () => {
   chat = await startTestChat({ env: alwaysOpen });
   await chat.expectBot(/automated assistant/);

@@ -37,7 +37,7 @@ test('a small machine becomes a Mermaid state diagram with its states, transitio
       '  askingNumber --> offeringHuman: message.received',
       '  checking --> done: done lookupCustomer',
       '  checking --> offeringHuman: error lookupCustomer',
-      '  offeringHuman --> done: message.received',
+      '  offeringHuman --> done: message.received [if]',
       '',
     ].join('\n'),
   );
