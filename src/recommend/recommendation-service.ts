@@ -1,5 +1,6 @@
 import type { ProductCard } from '../message.js';
 import { buildRecommender } from './recommender.js';
+import { contentTerms, stem } from '../knowledge/terms.js';
 import { tokenize } from './content-similarity.js';
 import type { CatalogProduct, PurchaseLine, Recommendation } from './types.js';
 
@@ -40,6 +41,9 @@ export interface RecommendationServiceOptions {
   now?: Date;
   currency?: string;
 }
+
+/** Content words, stemmed, with hyphenated words also joined ("e-bikes" is "ebike" too, as in the tags). */
+const termsOf = (text: string) => contentTerms(`${text} ${text.replace(/(\w)-(?=\w)/g, '$1')}`).map(stem);
 
 /** "Helmets" and "helmet" must meet: a light plural stemmer is enough for category words. */
 const stems = (text: string) => tokenize(text).map((word) => (/(?:x|z|ch|sh|ss)es$/.test(word) ? word.slice(0, -2) : word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word));
@@ -84,15 +88,78 @@ export function createRecommendationService(options: RecommendationServiceOption
     categoryWords.set(category, words);
   }
 
+  /** The category the words name, or none when they name none or several equally ("bike" alone). */
   function categoryOf(query: string): string | undefined {
     const words = new Set(stems(query));
     let best: { category: string; score: number } | undefined;
+    let isTied = false;
     for (const [category, weights] of categoryWords) {
       let score = 0;
       for (const word of words) score += weights.get(word) ?? 0;
-      if (score > 0 && (!best || score > best.score)) best = { category, score };
+      if (score > 0 && best && score === best.score) isTied = true;
+      if (score > 0 && (!best || score > best.score)) {
+        best = { category, score };
+        isTied = false;
+      }
     }
-    return best?.category;
+    return isTied ? undefined : best?.category;
+  }
+
+  // What the customer's own words describe ("gravel", "kids", "commuting"): the words of each product's name, category
+  // and tags with their rarity, so a product with the rare words of the request ranks above one that only shares
+  // "bike". Descriptions are left out: their everyday words would pick a category for "what should I buy?".
+  const productTerms = options.products.map((product) => new Set(termsOf(`${product.name} ${product.category} ${(product.tags ?? []).join(' ')}`)));
+  const documentFrequency = new Map<string, number>();
+  for (const terms of productTerms) for (const term of terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  const indexOfProduct = new Map(options.products.map((product, index) => [product.id, index]));
+  /**
+   * "commuting", "commuter" and "commute" meet: the same stem, or a stem of five letters or more that the other word
+   * extends by at most three ("water" and "waterproof" do not).
+   */
+  const isSameWord = (a: string, b: string) => {
+    const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+    return short === long || (short.length >= 5 && long.length - short.length <= 3 && long.startsWith(short));
+  };
+
+  /**
+   * The category of the products that best fit the words ("a helmet for my kid" is a helmet, not a kids' bike). When
+   * several categories hold a best fit, the one the words name wins, else the one with the most best fits ("a bike
+   * for commuting": six commuter hybrids against one tourer); a tie there picks none, so the flow asks.
+   */
+  function bestFitCategory(query: string, relevance: ReturnType<typeof relevanceTo>): string | undefined {
+    const named = categoryOf(query);
+    if (!relevance) return named;
+    const best = Math.max(...relevance.scores);
+    const bestFits = new Map<string, number>();
+    options.products.forEach((product, index) => {
+      if (relevance.scores[index]! >= best * 0.999) bestFits.set(product.category, (bestFits.get(product.category) ?? 0) + 1);
+    });
+    if (named && bestFits.has(named)) return named;
+    // No clear winner ("a bike for my 6 year old" fits every kind of bike equally): better to ask than to guess.
+    const [first, second] = [...bestFits.values()].sort((a, b) => b - a);
+    return second !== undefined && second === first ? named : [...bestFits].find((entry) => entry[1] === first)![0];
+  }
+
+  /** Per product, the summed rarity (idf) of the request's words it contains, and those words. */
+  function relevanceTo(query: string): { scores: Float64Array; matched: string[][] } | undefined {
+    const queryTerms = termsOf(query).filter((term) => !/\d/.test(term));
+    const scores = new Float64Array(options.products.length);
+    const matched: string[][] = options.products.map(() => []);
+    let isAnyMatch = false;
+    for (const queryTerm of queryTerms) {
+      const vocabulary = [...documentFrequency.keys()].filter((term) => isSameWord(term, queryTerm));
+      if (vocabulary.length === 0) continue;
+      const weights = new Map(vocabulary.map((term) => [term, Math.log(1 + options.products.length / documentFrequency.get(term)!)]));
+      productTerms.forEach((terms, index) => {
+        let best = 0;
+        for (const [term, weight] of weights) if (terms.has(term)) best = Math.max(best, weight);
+        if (best === 0) return;
+        scores[index]! += best;
+        matched[index]!.push(queryTerm);
+        isAnyMatch = true;
+      });
+    }
+    return isAnyMatch ? { scores, matched } : undefined;
   }
 
   const toCard = (recommendation: Recommendation): ProductCard => {
@@ -108,7 +175,8 @@ export function createRecommendationService(options: RecommendationServiceOption
   };
 
   async function recommendProducts(input: RecommendProductsInput, context: { customerId: string }): Promise<RecommendProductsResult> {
-    const category = input.category ?? (input.query ? categoryOf(input.query) : undefined);
+    const relevance = input.query ? relevanceTo(input.query) : undefined;
+    const category = input.category ?? (input.query ? bestFitCategory(input.query, relevance) : undefined);
     const budget = input.query ? budgetPattern.exec(input.query) : null;
     const maxPrice = input.maxPrice ?? (budget ? Number(budget[1]) : undefined);
     // The consent rule lives here as well as in the flow: no consent, no use of that customer's purchases.
@@ -120,17 +188,39 @@ export function createRecommendationService(options: RecommendationServiceOption
     if (!category && seeds.length === 0 && !hasHistory) {
       return { cards: [], needsPreferences: true, hasHistory, canPersonalize, categories, ...(maxPrice !== undefined && { maxPrice }) };
     }
-    const recommendations = recommender.recommend({
-      customerId: hasHistory ? shopCustomerId : undefined,
-      useHistory: hasHistory,
-      seedProductIds: seeds,
-      category,
-      maxPrice,
-      minPrice: input.minPrice,
-      excludeProductIds: input.excludeProductIds,
-      limit: input.limit ?? 3,
-    });
+    const limit = input.limit ?? 3;
+    const request = { customerId: hasHistory ? shopCustomerId : undefined, useHistory: hasHistory, seedProductIds: seeds, category, maxPrice, minPrice: input.minPrice, excludeProductIds: input.excludeProductIds };
+    const recommendations = relevance ? rankByRequest(recommender.recommend({ ...request, limit: Math.max(50, limit) }), relevance, request, limit) : recommender.recommend({ ...request, limit });
     return { cards: recommendations.map(toCard), needsPreferences: false, hasHistory, canPersonalize, categories, ...(category && { category }), ...(maxPrice !== undefined && { maxPrice }) };
+  }
+
+  /**
+   * Puts the products the request's words describe first: relevance (scaled to the best) plus a quarter of the
+   * recommender's own score (scaled the same way), so its signals order the products that fit equally well, over the recommender's candidates and every in-stock product that passes the
+   * same filters and contains one of the words.
+   */
+  function rankByRequest(
+    recommended: Recommendation[],
+    relevance: { scores: Float64Array; matched: string[][] },
+    request: { seedProductIds: string[]; category?: string; maxPrice?: number; minPrice?: number; excludeProductIds?: string[] },
+    limit: number,
+  ): Recommendation[] {
+    const excluded = new Set([...request.seedProductIds, ...(request.excludeProductIds ?? [])]);
+    const byProduct = new Map(recommended.map((recommendation) => [recommendation.productId, recommendation]));
+    options.products.forEach((product, index) => {
+      if (byProduct.has(product.id) || relevance.scores[index]! === 0 || product.stock <= 0 || excluded.has(product.id)) return;
+      if ((request.category && product.category !== request.category) || (request.maxPrice !== undefined && product.price > request.maxPrice) || (request.minPrice !== undefined && product.price < request.minPrice)) return;
+      byProduct.set(product.id, { productId: product.id, score: 0, reason: `matches what you asked for: ${relevance.matched[index]!.join(', ')}`, sources: [] });
+    });
+    const candidates = [...byProduct.values()];
+    const maxRelevance = Math.max(...candidates.map((candidate) => relevance.scores[indexOfProduct.get(candidate.productId)!]!));
+    const maxScore = Math.max(...candidates.map((candidate) => candidate.score));
+    const fit = (candidate: Recommendation) => (maxRelevance > 0 ? relevance.scores[indexOfProduct.get(candidate.productId)!]! / maxRelevance : 0) + (maxScore > 0 ? (0.25 * candidate.score) / maxScore : 0);
+    return candidates
+      .map((candidate) => ({ candidate, fit: fit(candidate) }))
+      .sort((a, b) => b.fit - a.fit || a.candidate.productId.localeCompare(b.candidate.productId))
+      .slice(0, limit)
+      .map(({ candidate }) => candidate);
   }
 
   return { recommendProducts, categories, categoryOf };

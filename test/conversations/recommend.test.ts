@@ -113,3 +113,28 @@ test('out-of-stock products are never recommended', async () => {
     for (const card of result.cards) expect(outOfStock.has(card.productId)).toBe(false);
   }
 });
+
+test("the customer's own words choose the products, not only the category", async () => {
+  const purchases = purchasesFromOrdersCsv(parseCsv(readFileSync(join(projectRoot, 'knowledge/orders.csv'), 'utf8')));
+  const service = createRecommendationService({ products, purchases, shopCustomerOf: async () => undefined });
+  const ask = (query: string) => service.recommendProducts({ query, useHistory: false, limit: 3 }, { customerId: 'cu_anyone' });
+  const tagsOf = (productId: string) => products.find((product) => product.id === productId)!.tags ?? [];
+
+  // "gravel" is a tag of three road bikes: they come first, ahead of the category's best-sellers.
+  const gravel = await ask('can you recommend a gravel bike');
+  expect(gravel.cards.slice(0, 2).every((card) => tagsOf(card.productId).includes('gravel'))).toBe(true);
+  // "kid" names the Kids Bikes category, but a kids' helmet fits both words.
+  const kidsHelmet = await ask('I need a helmet for my kid');
+  expect(kidsHelmet.category).toBe('Helmets');
+  expect(kidsHelmet.cards.slice(0, 2).every((card) => tagsOf(card.productId).includes('kids'))).toBe(true);
+  // "commuting" meets the "commuter" tag; six hybrids have it, one road bike does.
+  const commuting = await ask("what's a good bike for commuting");
+  expect(commuting.category).toBe('Hybrid Bikes');
+  expect(commuting.cards.every((card) => tagsOf(card.productId).includes('commuter'))).toBe(true);
+  // "e-bikes" meets the "ebike" tag and the E-Bikes category.
+  expect((await ask('show me your e-bikes')).category).toBe('E-Bikes');
+  // Every kind of bike fits "bike" equally: the flow is told to ask, rather than shown road bikes.
+  const unclear = await ask('a bike for my 6 year old');
+  expect(unclear.needsPreferences).toBe(true);
+  expect(unclear.cards).toEqual([]);
+});
