@@ -47,6 +47,9 @@ export default defineFlow({
     'my order is late',
     'where is my order FD-1042? it is late again',
     'I am still waiting for my order',
+    'track FD-1234',
+    'can you track my order',
+    "my parcel hasn't arrived",
   ],
   needs: ['lookupOrder'],
   machine: flow.createMachine({

@@ -26,6 +26,10 @@ export default defineFlow({
     'show me your e-bikes',
     'recommend a bike for commuting',
     'any suggestions for a present',
+    'I want to buy a bike',
+    'I am looking for a mountain bike under $1500',
+    'which helmet should I get',
+    'I want a kids bike for my daughter',
   ],
   needs: ['recommendProducts', 'checkConsent', 'recordConsent'],
   machine: flow.createMachine({

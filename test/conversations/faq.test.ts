@@ -165,3 +165,19 @@ test('a search that ignores its signal still fails at the turn deadline, so the 
   await chat.customer('agent');
   expect(await chat.activeFlow()).not.toBe('faq');
 });
+
+describe('with the trained router, a request for a flow goes to that flow, not to a look-alike FAQ', () => {
+  test('"where is my order FD-1380?" is the order-status flow', async () => {
+    chat = await startChat();
+    await chat.expectBot(/automated assistant/);
+    await chat.customer('where is my order FD-1380?');
+    expect(chat.transcript.at(-1)!.trace?.flow).toBe('orderStatus');
+  });
+
+  test('"I want a gravel bike under 1500" is the recommendation flow', async () => {
+    chat = await startChat();
+    await chat.expectBot(/automated assistant/);
+    await chat.customer('I want a gravel bike under 1500');
+    expect(chat.transcript.at(-1)!.trace?.flow).toBe('recommend');
+  });
+});

@@ -52,8 +52,9 @@ test('a stranger that shares no content words with the FAQs is refused', () => {
   expect(classifier.predict('what is the capital of France').label).toBeNull();
 });
 
-// Known gap (docs/nlu.md): these two are still answered. Their coverage by the chosen FAQ's words is about the 2 %
-// quantile of the held-out paraphrases', above the 1 % coverage line. `test.fails` turns red once they are refused.
-test.fails.each(['tell me a joke about penguins', 'who won the football match yesterday'])('KNOWN GAP, not yet refused: %s', (text) => {
+// Once a known gap (docs/nlu.md): answered while the demo FAQs had a "Where is my order?" entry. Without it the 1 %
+// coverage line moved from 0.18 to 0.24 and these are refused, by a small margin (confidence 0.19 and 0.17 against
+// a threshold of 0.195): a calibration shift, not a new method, so a change to the FAQs can bring them back.
+test.each(['tell me a joke about penguins', 'who won the football match yesterday'])('a stranger that shares a word with an FAQ is refused: %s', (text) => {
   expect(classifier.predict(text).label).toBeNull();
 });
