@@ -496,3 +496,15 @@ describe('consistency across pages, FAQ and catalog', () => {
     expect(everything).toContain('214 Canal Street, Millbrook');
   });
 });
+
+describe('the knowledge promises only what the assistant can do', () => {
+  test('every phrase it tells customers to type is a trigger of one of the demo flows', async () => {
+    const { loadProjectFlows } = await import('../helpers/start-test-chat.js');
+    const triggers = new Set((await loadProjectFlows()).flows.flatMap((definition) => definition.triggers.map((trigger) => trigger.toLowerCase())));
+    const everything = [...markdownIn('pages'), ...markdownIn('faq')].map((file) => file.text).join('\n');
+    const phrases = [...everything.matchAll(/\b(?:type|tell me|ask me|say|(?:ask|tell|asking|telling) the assistant)(?: to)? "([^"]+)"/gi)].map((match) => match[1]!.toLowerCase());
+    expect(phrases.length).toBeGreaterThan(3);
+    // A phrase no flow handles would send the customer round in a circle: the same answer, telling them to type it.
+    expect(phrases.filter((phrase) => !triggers.has(phrase))).toEqual([]);
+  });
+});
