@@ -181,3 +181,29 @@ describe('with the trained router, a request for a flow goes to that flow, not t
     expect(chat.transcript.at(-1)!.trace?.flow).toBe('recommend');
   });
 });
+
+describe('the end of a conversation, with the trained router', () => {
+  test('"thanks" after an answer gets "you\'re welcome", and is not counted as a question the bot missed', async () => {
+    chat = await startChat();
+    await chat.expectBot(/automated assistant/);
+    await chat.customer('how much is shipping?');
+    await chat.expectBot(/^Standard shipping is/);
+    await chat.customer('thanks!');
+    await chat.expectBot("You're welcome! Is there anything else I can help you with?");
+    // One real miss after it is the first, so it asks to rephrase rather than offering a person.
+    await chat.customer('zxqv plorb');
+    await chat.expectBot(/don't know.*Could you put it another way/);
+    await chat.customer('bye');
+    await chat.expectBot('Thanks for chatting with Riverside Cycles. Have a great ride!');
+  });
+
+  test('"no" to the offer of a person after two unhappy messages carries on politely', async () => {
+    chat = await startChat();
+    await chat.expectBot(/automated assistant/);
+    await chat.customer('This is ridiculous, my order is late AGAIN!!!');
+    await chat.customer('Worst service ever. I am furious.');
+    expect(chat.transcript.at(-1)!.text).toMatch(/sorry this has been frustrating/);
+    await chat.customer('no');
+    expect(chat.transcript.at(-1)!.text).toBe('Alright. If anything else comes up, just ask.');
+  });
+});
