@@ -43,6 +43,8 @@ export default defineFlow({
     'delete my data',
     'erase everything you have about me',
     'forget me and remove my personal data',
+    'I want to delete my data',
+    'I want to export my data',
   ],
   needs: ['describeCustomerData', 'exportCustomerData', 'eraseCustomerData'],
   machine: flow.createMachine({

@@ -30,6 +30,7 @@ export default defineFlow({
     'I am looking for a mountain bike under $1500',
     'which helmet should I get',
     'I want a kids bike for my daughter',
+    'do you have any road bikes under $1500',
   ],
   needs: ['recommendProducts', 'checkConsent', 'recordConsent'],
   machine: flow.createMachine({
