@@ -66,7 +66,8 @@ test('two unanswered questions in a row bring the offer of a person; accepting h
   expect(staffNotification('opened')).toMatchObject({ reason: 'repeatedMisses' });
 });
 
-test('a new question instead of yes or no to the offer of a person is routed and answered, not taken for "no"', async () => {
+/** Two questions the bot cannot answer, and the offer of a person that follows. */
+async function missTwiceUntilOffered() {
   chat = await startTestChat({ env: alwaysOpen });
   await chat.expectBot(/automated assistant/);
   await chat.customer('zxqv plorb');
@@ -74,6 +75,10 @@ test('a new question instead of yes or no to the offer of a person is routed and
   await chat.customer('plorb zxqv again');
   await chat.expectBot(/don't know/);
   await chat.expectBot(/bring in a member of our team/);
+}
+
+test('a new question instead of yes or no to the offer of a person is routed and answered, not taken for "no"', async () => {
+  await missTwiceUntilOffered();
   await chat.customer('where is my order FD-10234?');
   const reply = chat.transcript.at(-1)!;
   expect(reply.text).not.toMatch(/No problem/);
@@ -83,13 +88,7 @@ test('a new question instead of yes or no to the offer of a person is routed and
 });
 
 test('"no" to the offer of a person carries on with the bot', async () => {
-  chat = await startTestChat({ env: alwaysOpen });
-  await chat.expectBot(/automated assistant/);
-  await chat.customer('zxqv plorb');
-  await chat.expectBot(/don't know/);
-  await chat.customer('plorb zxqv again');
-  await chat.expectBot(/don't know/);
-  await chat.expectBot(/bring in a member of our team/);
+  await missTwiceUntilOffered();
   await chat.customer('no thanks');
   await chat.expectBot('No problem. What else can I help you with?');
   expect(await chat.activeFlow()).toBe('router');
