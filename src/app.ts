@@ -13,7 +13,7 @@ import { createConversationRuntime, type ConversationRuntime, type ServiceImplem
 import { createHttpServer, type HttpServer } from './server/http-server.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
-import type { FlowSet } from './flow/load-flows.js';
+import { routerHandles, type FlowSet } from './flow/load-flows.js';
 import { createTriggerMatcher } from './flow/trigger-matcher.js';
 import { parseBusinessHours } from './handoff/business-hours.js';
 import { createHandoffService } from './handoff/handoff-service.js';
@@ -106,6 +106,9 @@ export async function createFrontdesk(options: FrontdeskOptions): Promise<Frontd
   const adapters = new Map<Channel, ChannelAdapter>();
   const delivery = createDelivery({ writer, adapters: () => adapters, logger, now, ...options.delivery });
   const classify = options.classify ?? createTriggerMatcher(options.flows.flows).match;
+  if (options.flows.flows.length > 0 && !routerHandles(options.flows.router, 'message.handedBack')) {
+    logger.warn({ file: 'router.ts', event: 'message.handedBack' }, 'the router has no transition for "message.handedBack": a new question asked instead of answering a flow\'s offer of a person would be dropped. Handle it as flows/router.ts does in its inFlow state (docs/flows.md)');
+  }
   // Handoffs go to Slack when it is configured; without a staff console the handoff flow says so to the customer.
   const staffChannel = (): Channel | undefined => (adapters.has('slack') ? 'slack' : undefined);
   const requestHandoff = createHandoffService({

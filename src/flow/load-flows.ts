@@ -95,3 +95,13 @@ function fingerprint(router: RouterDefinition, flows: FlowDefinition[]): string 
   for (const definition of [...flows].sort((a, b) => a.id.localeCompare(b.id))) hash.update(`|${definition.id}@${definition.version}:${shape(definition.machine)}`);
   return hash.digest('hex').slice(0, 16);
 }
+
+/**
+ * Whether the router reacts to `eventType` in some state (or to every event, "*"). A flow's `flow.offerHuman` hands a
+ * new question back with `message.handedBack`; a router without that transition would drop it, so start-up warns.
+ */
+export function routerHandles(router: RouterDefinition, eventType: string): boolean {
+  const visit = (node: AnyStateMachine['root']): boolean =>
+    Object.keys(node.config.on ?? {}).some((type) => type === eventType || type === '*') || Object.values(node.states).some(visit);
+  return visit((router.machine as AnyStateMachine).root);
+}

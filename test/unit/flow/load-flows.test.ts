@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { loadFlows } from '../../../src/index.js';
+import { routerHandles } from '../../../src/flow/load-flows.js';
 import { projectRoot } from '../../helpers/start-test-chat.js';
 
 const core = pathToFileURL(join(projectRoot, 'src/index.ts')).href;
@@ -72,4 +73,12 @@ test('npm start with an invalid flow in flows/ exits with the file and field nam
   });
   expect(result.status).toBe(1);
   expect(result.stderr).toMatch(/flow_invalid: .*welcome\.ts: "triggers" needs at least 3 example phrases so the router can tell this flow apart \(found 1\)/);
+});
+
+test('start-up can tell whether the router takes back a message a flow hands back', async () => {
+  const minimal = await loadFlows(directory);
+  expect(routerHandles(minimal.router, 'message.handedBack')).toBe(false);
+  const demo = await loadFlows(join(projectRoot, 'flows'), { rootDirectory: projectRoot });
+  expect(routerHandles(demo.router, 'message.handedBack')).toBe(true);
+  expect(routerHandles(demo.router, 'message.received')).toBe(true);
 });
