@@ -5,6 +5,8 @@ const CONSENT = consentSlot('personalization');
 const shownIds = (slots: Record<string, string | undefined>) => (slots.shown ? slots.shown.split(',') : []);
 const isChoice = (pattern: RegExp) => ({ event }: { event: { type: string; message?: { text: string } } }) => event.type === 'message.received' && pattern.test(event.message!.text);
 const budgetOf = (text: string) => /(?:under|below|less than|up to|max(?:imum)?)?\s*\$?\s*(\d+(?:\.\d+)?)/i.exec(text)?.[1];
+/** "$1649", "$39.99": how the cards show prices. */
+const money = (amount: number | undefined) => (amount === undefined ? '' : Number.isInteger(amount) ? `$${amount}` : `$${amount.toFixed(2)}`);
 const cheapest = (cards: ProductCard[]) => Math.min(...cards.map((card) => card.price ?? Number.POSITIVE_INFINITY));
 
 /**
@@ -73,7 +75,11 @@ export default defineFlow({
             {
               guard: ({ event }) => event.output.cards.length === 0,
               target: 'done',
-              actions: flow.reply({ text: "I couldn't find anything in stock that fits. Try another budget or category, or type \"agent\" and a member of our team will help." }),
+              actions: flow.reply(({ event }) => ({
+                text: event.output.overBudget
+                  ? `Nothing in stock under ${money(event.output.maxPrice)} fits: the closest is the ${event.output.overBudget.name} at ${money(event.output.overBudget.price)}. Try another budget, or type "agent" and a member of our team will help.`
+                  : 'I couldn\'t find anything in stock that fits. Try another budget or category, or type "agent" and a member of our team will help.',
+              })),
             },
             {
               target: 'showing',
@@ -90,7 +96,11 @@ export default defineFlow({
                   }),
                 }),
                 flow.reply(({ event }) => ({
-                  text: event.output.hasHistory ? 'Here are a few picks based on what you asked and what you bought before:' : 'Here are a few picks:',
+                  text: event.output.overBudget
+                    ? `Nothing that fits exactly is under ${money(event.output.maxPrice)}: the closest is the ${event.output.overBudget.name} at ${money(event.output.overBudget.price)}. Within your budget, here are a few picks:`
+                    : event.output.hasHistory
+                      ? 'Here are a few picks based on what you asked and what you bought before:'
+                      : 'Here are a few picks:',
                   cards: event.output.cards,
                   quickReplies: [
                     { label: 'More like this', value: 'more like this' },

@@ -26,6 +26,8 @@ export interface RecommendProductsResult {
   needsPreferences: boolean;
   /** Whether the customer's purchase history was used (it needs their consent). */
   hasHistory: boolean;
+  /** The product that fits the customer's words best, when the budget left it out ("a gravel bike under $1500"). */
+  overBudget?: ProductCard;
   /** Whether this customer has a shop account with history, so asking for consent to use it makes sense. */
   canPersonalize: boolean;
   categories: string[];
@@ -191,7 +193,9 @@ export function createRecommendationService(options: RecommendationServiceOption
     const limit = input.limit ?? 3;
     const request = { customerId: hasHistory ? shopCustomerId : undefined, useHistory: hasHistory, seedProductIds: seeds, category, maxPrice, minPrice: input.minPrice, excludeProductIds: input.excludeProductIds };
     const recommendations = relevance ? rankByRequest(recommender.recommend({ ...request, limit: Math.max(50, limit) }), relevance, request, limit) : recommender.recommend({ ...request, limit });
-    return { cards: recommendations.map(toCard), needsPreferences: false, hasHistory, canPersonalize, categories, ...(category && { category }), ...(maxPrice !== undefined && { maxPrice }) };
+    // Only for a budget the customer just stated: after "something cheaper" the flow sets it, and the point is moot.
+    const overBudget = relevance && maxPrice !== undefined && input.maxPrice === undefined ? bestFitOverBudget(relevance, recommendations, { category, maxPrice, excluded: new Set([...seeds, ...(input.excludeProductIds ?? [])]) }) : undefined;
+    return { cards: recommendations.map(toCard), needsPreferences: false, hasHistory, canPersonalize, categories, ...(category && { category }), ...(maxPrice !== undefined && { maxPrice }), ...(overBudget && { overBudget }) };
   }
 
   /**
@@ -221,6 +225,18 @@ export function createRecommendationService(options: RecommendationServiceOption
       .sort((a, b) => b.fit - a.fit || a.candidate.productId.localeCompare(b.candidate.productId))
       .slice(0, limit)
       .map(({ candidate }) => candidate);
+  }
+
+  /** The in-stock product of the category that fits the words better than every pick, if only the budget kept it out. */
+  function bestFitOverBudget(relevance: { scores: Float64Array }, picks: Recommendation[], request: { category?: string; maxPrice: number; excluded: Set<string> }): ProductCard | undefined {
+    const bestPick = Math.max(0, ...picks.map((pick) => relevance.scores[indexOfProduct.get(pick.productId)!]!));
+    let best: { product: CatalogProduct; score: number } | undefined;
+    options.products.forEach((product, index) => {
+      const score = relevance.scores[index]!;
+      if (product.price <= request.maxPrice || product.stock <= 0 || request.excluded.has(product.id) || (request.category && product.category !== request.category)) return;
+      if (score > bestPick && (!best || score > best.score || (score === best.score && product.price < best.product.price))) best = { product, score };
+    });
+    return best && toCard({ productId: best.product.id, score: 0, reason: 'the closest fit to what you asked for, over your budget', sources: [] });
   }
 
   return { recommendProducts, categories, categoryOf };

@@ -138,3 +138,18 @@ test("the customer's own words choose the products, not only the category", asyn
   expect(unclear.needsPreferences).toBe(true);
   expect(unclear.cards).toEqual([]);
 });
+
+test('when the budget leaves out what the customer asked for, the bot says so and names the closest fit', async () => {
+  chat = await startTestChat({ channel: 'web' });
+  await chat.expectBot(/automated assistant/);
+  await chat.customer('can you recommend a gravel bike under $1500');
+  // The cheapest gravel bike is $1,649: the picks within budget come with that said first.
+  const picks = await chat.expectBot(/^Nothing that fits exactly is under \$1500: the closest is the Tempo Gravel AL at \$1649\. Within your budget/);
+  for (const card of picks.cards!) expect(card.price).toBeLessThanOrEqual(1500);
+  await chat.close();
+
+  chat = await startTestChat({ channel: 'web' });
+  await chat.expectBot(/automated assistant/);
+  await chat.customer('I need a kids helmet under $30');
+  await chat.expectBot(/^Nothing in stock under \$30 fits: the closest is the Crestline Sprout Kids Helmet at \$39\.99\./);
+});
