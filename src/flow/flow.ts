@@ -228,6 +228,7 @@ export const slotExtractors: Record<string, (text: string) => string | undefined
 };
 
 type FlowStateConfig = ReturnType<typeof base.createStateConfig>;
+type ReceivedMessage = Extract<FlowEvent, { type: 'message.received' }>;
 
 /**
  * A state that asks a question and waits for an answer that fits `expect`; it re-asks once, then goes to `onFail`.
@@ -314,7 +315,8 @@ function offerHuman(options: { reason: HandoffReason; then?: string }): FlowStat
           target: options.then ?? 'done',
           actions: reply('No problem. What else can I help you with?'),
         },
-        { actions: sendParent(({ event }) => (event.type === 'message.received' ? { type: 'message.handedBack', message: event.message, intent: event.intent } : { type: 'flow.failed', error: `offerHuman got ${event.type}` })) },
+        // Only message.received reaches this transition.
+        { actions: sendParent(({ event }) => ({ type: 'message.handedBack', message: (event as ReceivedMessage).message, intent: (event as ReceivedMessage).intent })) },
       ],
     },
   });

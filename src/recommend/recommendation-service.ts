@@ -1,7 +1,6 @@
 import type { ProductCard } from '../message.js';
 import { buildRecommender } from './recommender.js';
 import { contentTerms, stem } from '../knowledge/terms.js';
-import { tokenize } from './content-similarity.js';
 import type { CatalogProduct, PurchaseLine, Recommendation } from './types.js';
 
 /** What the `recommendProducts` service takes: the customer's own words plus anything the flow already knows. */
@@ -44,11 +43,12 @@ export interface RecommendationServiceOptions {
   currency?: string;
 }
 
-/** Content words, stemmed, with hyphenated words also joined ("e-bikes" is "ebike" too, as in the tags). */
+/**
+ * Content words, stemmed ("Helmets" meets "helmet"), with hyphenated words also joined ("e-bikes" is "ebike" too, as
+ * in the tags). Category words and product words are read the same way.
+ */
 const termsOf = (text: string) => contentTerms(`${text} ${text.replace(/(\w)-(?=\w)/g, '$1')}`).map(stem);
 
-/** "Helmets" and "helmet" must meet: a light plural stemmer is enough for category words. */
-const stems = (text: string) => tokenize(text).map((word) => (/(?:x|z|ch|sh|ss)es$/.test(word) ? word.slice(0, -2) : word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word));
 
 const budgetPattern = /(?:under|below|less than|up to|max(?:imum)?|no more than|budget(?: of| is)?)\s*\$?\s*(\d+(?:\.\d+)?)/i;
 
@@ -73,7 +73,7 @@ export function createRecommendationService(options: RecommendationServiceOption
   const tagCategories = new Map<string, Map<string, number>>();
   for (const product of options.products) {
     for (const tag of product.tags ?? []) {
-      for (const word of stems(tag)) {
+      for (const word of termsOf(tag)) {
         const counts = tagCategories.get(word) ?? new Map<string, number>();
         counts.set(product.category, (counts.get(product.category) ?? 0) + 1);
         tagCategories.set(word, counts);
@@ -82,7 +82,7 @@ export function createRecommendationService(options: RecommendationServiceOption
   }
   for (const category of categories) {
     const words = new Map<string, number>();
-    for (const word of stems(category)) words.set(word, 3);
+    for (const word of termsOf(category)) words.set(word, 3);
     for (const [word, counts] of tagCategories) {
       const here = counts.get(category) ?? 0;
       if (here >= 2 && counts.size <= 2) words.set(word, Math.max(words.get(word) ?? 0, here / [...counts.values()].reduce((a, b) => a + b, 0)));
@@ -92,7 +92,7 @@ export function createRecommendationService(options: RecommendationServiceOption
 
   /** The category the words name, or none when they name none or several equally ("bike" alone). */
   function categoryOf(query: string): string | undefined {
-    const words = new Set(stems(query));
+    const words = new Set(termsOf(query));
     let best: { category: string; score: number } | undefined;
     let isTied = false;
     for (const [category, weights] of categoryWords) {
@@ -198,10 +198,13 @@ export function createRecommendationService(options: RecommendationServiceOption
     return { cards: recommendations.map(toCard), needsPreferences: false, hasHistory, canPersonalize, categories, ...(category && { category }), ...(maxPrice !== undefined && { maxPrice }), ...(overBudget && { overBudget }) };
   }
 
+  /** In stock, in the category asked for (if any) and not excluded: what the recommender would also consider. */
+  const isOffered = (product: CatalogProduct, category: string | undefined, excluded: Set<string>) => product.stock > 0 && !excluded.has(product.id) && (!category || product.category === category);
+
   /**
    * Puts the products the request's words describe first: relevance (scaled to the best) plus a quarter of the
-   * recommender's own score (scaled the same way), so its signals order the products that fit equally well, over the recommender's candidates and every in-stock product that passes the
-   * same filters and contains one of the words.
+   * recommender's own score (scaled the same way), so its signals order the products that fit equally well. The
+   * candidates are the recommender's and every offered product in the price range that contains one of the words.
    */
   function rankByRequest(
     recommended: Recommendation[],
@@ -212,8 +215,8 @@ export function createRecommendationService(options: RecommendationServiceOption
     const excluded = new Set([...request.seedProductIds, ...(request.excludeProductIds ?? [])]);
     const byProduct = new Map(recommended.map((recommendation) => [recommendation.productId, recommendation]));
     options.products.forEach((product, index) => {
-      if (byProduct.has(product.id) || relevance.scores[index]! === 0 || product.stock <= 0 || excluded.has(product.id)) return;
-      if ((request.category && product.category !== request.category) || (request.maxPrice !== undefined && product.price > request.maxPrice) || (request.minPrice !== undefined && product.price < request.minPrice)) return;
+      if (byProduct.has(product.id) || relevance.scores[index]! === 0 || !isOffered(product, request.category, excluded)) return;
+      if ((request.maxPrice !== undefined && product.price > request.maxPrice) || (request.minPrice !== undefined && product.price < request.minPrice)) return;
       byProduct.set(product.id, { productId: product.id, score: 0, reason: `matches what you asked for: ${relevance.matched[index]!.join(', ')}`, sources: [] });
     });
     const candidates = [...byProduct.values()];
@@ -233,7 +236,7 @@ export function createRecommendationService(options: RecommendationServiceOption
     let best: { product: CatalogProduct; score: number } | undefined;
     options.products.forEach((product, index) => {
       const score = relevance.scores[index]!;
-      if (product.price <= request.maxPrice || product.stock <= 0 || request.excluded.has(product.id) || (request.category && product.category !== request.category)) return;
+      if (product.price <= request.maxPrice || !isOffered(product, request.category, request.excluded)) return;
       if (score > bestPick && (!best || score > best.score || (score === best.score && product.price < best.product.price))) best = { product, score };
     });
     return best && toCard({ productId: best.product.id, score: 0, reason: 'the closest fit to what you asked for, over your budget', sources: [] });
